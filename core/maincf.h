@@ -6,9 +6,10 @@
  * final newline, whitespace-only lines, indented comments inside a
  * continued value, duplicate names).  Logical lines follow Postfix's
  * readlline(): a line that starts with whitespace continues the previous
- * definition; comment lines (first non-blank is '#') and blank lines are
- * not part of any value.  An edit touches only the physical lines of the
- * definition it replaces.
+ * definition, even after blank lines and comment lines (first non-blank is
+ * '#'), which are skipped and are not part of any value; a continuation
+ * line before any definition is ignored, as Postfix ignores it.  An edit
+ * touches only the physical lines of the definition it replaces.
  */
 #ifndef MXPIN_MAINCF_H
 #define MXPIN_MAINCF_H
@@ -24,10 +25,13 @@ struct maincf	*maincf_parse(const char *data, size_t len);
 void		 maincf_free(struct maincf *);
 
 /*
- * The value of the LAST definition of name (the one Postfix uses), as
- * postconf -n would print it: continuation lines joined with one space,
- * leading and trailing whitespace removed, comment lines inside dropped.
- * NULL when name is not defined.  Caller frees.
+ * The value of the LAST definition of name (the one Postfix uses), exactly
+ * as postconf -nh name prints it (checked against Postfix 3.7 on every
+ * corpus file): the definition's lines joined as readlline() joins them
+ * (comment and blank lines among them dropped), cut at a NUL, trimmed,
+ * and every run of spaces, TABs and CRs turned into one space (postconf
+ * normalizes whitespace outside and inside {} alike; '\v' and '\f' are
+ * kept).  "" for "name =".  NULL when name is not defined.  Caller frees.
  */
 char		*maincf_get(const struct maincf *, const char *name);
 
@@ -41,9 +45,11 @@ size_t		 maincf_line(const struct maincf *, const char *name);
  * the same name are already overridden by the last one and are left as
  * they are.  A name not yet defined is appended at the end of the file (a
  * newline is added first to an unterminated last line; the file's line-end
- * style is used).  Returns 0, or -1 with *cause set (caller frees) when
- * name is not a parameter name ([A-Za-z0-9_]+) or value holds a newline, a
- * carriage return or a NUL; nothing is changed then.
+ * style, that of its last line end, is used).  Comment and blank lines
+ * among the replaced continuation lines stay, as with postconf -e.
+ * Returns 0, or -1 with *cause set (caller frees) when name is not a
+ * parameter name ([A-Za-z0-9_]+) or value holds a newline or a carriage
+ * return (a NUL cannot be passed in a C string); nothing is changed then.
  */
 int		 maincf_set(struct maincf *, const char *name,
 		    const char *value, char **cause);

@@ -3,8 +3,10 @@
  * reads) as an editable sequence of its original bytes.
  *
  * An entry is a logical line "key whitespace value"; a line that starts
- * with whitespace continues the previous entry (as postmap reads it);
- * comment lines (first non-blank '#') and blank lines belong to no entry.
+ * with whitespace continues the previous entry (as postmap reads it, even
+ * across blank and comment lines); comment lines (first non-blank '#') and
+ * blank lines belong to no entry, nor does a continuation line before the
+ * first entry.
  * Parsing never fails and never loses a byte: table_write() of an unedited
  * parse gives back the input exactly.  Built for very large tables: the
  * parse keeps offsets into one copy of the text, no per-line allocation.
@@ -23,8 +25,10 @@ struct table_entry {
 	const char	*key;		/* not NUL-terminated */
 	size_t		 keylen;
 	const char	*value;		/* first line's value after the key's
-					   whitespace, up to the line end; for
-					   a continued entry, see table_value */
+					   whitespace, up to the line end
+					   without trailing whitespace (nor
+					   the CR of a CRLF); for a continued
+					   entry, see table_value */
 	size_t		 valuelen;
 	size_t		 line;		/* 1-based line number */
 	size_t		 index;		/* position among entries, 0-based */
@@ -38,8 +42,10 @@ size_t		 table_count(const struct table *);
 /* The i-th entry (0 <= i < table_count). */
 void		 table_entry(const struct table *, size_t i,
 		    struct table_entry *out);
-/* The whole value of entry i, continuation lines joined by one space,
-   trimmed.  Caller frees. */
+/* The whole value of entry i exactly as postmap stores it (postmap -q
+   prints it): the lines joined as readlline() joins them (the newline
+   dropped, a continuation line's leading whitespace kept), cut at a NUL,
+   trimmed; inner whitespace is not normalized.  Caller frees. */
 char		*table_value(const struct table *, size_t i);
 
 /*
@@ -50,11 +56,13 @@ typedef int	(*table_owned_fn)(const char *key, size_t keylen, void *arg);
 
 /*
  * Removes every entry that owned() claims (with its continuation lines)
- * and puts text (complete lines, each ending in '\n'; may be empty) where
- * the first of them stood, or at the end of the file when none was owned
- * (after adding a newline to an unterminated last line).  Comments and
- * blank lines between owned entries stay.  Returns the number of entries
- * removed.
+ * and puts text (complete lines, each ending in '\n'; may be empty; a
+ * missing final '\n' is added) where the first of them stood, or at the
+ * end of the file when none was owned (after adding a line end, in the
+ * file's style, to an unterminated last line).  Comments and blank lines
+ * between owned entries and among their continuation lines stay.  owned()
+ * is called once per entry, in order.  Returns the number of entries
+ * removed.  O(size of the text).
  */
 size_t		 table_replace(struct table *, table_owned_fn owned, void *arg,
 		    const char *text, size_t len);

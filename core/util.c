@@ -129,11 +129,13 @@ buf_reserve(struct buf *b, size_t extra)
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;
+	/* (a new buffer is NUL-terminated below, even when empty) */
 	cap = b->cap == 0 ? 64 : b->cap;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	b->data = xreallocarray(b->data, cap, 1);
 	b->cap = cap;
+	b->data[b->len] = '\0';
 }
 
 void

@@ -1,0 +1,429 @@
+/*
+ * answers.c: reading, checking and writing answers files (libconfig).
+ */
+#include "answers.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "atomic.h"
+#include "fprint.h"
+#include "validate.h"
+
+/* Recipients files are read with this limit. */
+#define RECIPIENTS_FILE_LIMIT	((size_t)1 << 31)
+
+void
+answers_init(struct answers *a)
+{
+	memset(a, 0, sizeof *a);
+	strlist_init(&a->recipients);
+	strlist_init(&a->fingerprints);
+}
+
+void
+answers_free(struct answers *a)
+{
+	free(a->domain);
+	free(a->relay_host);
+	free(a->recipients_file);
+	free(a->certificate);
+	free(a->digest);
+	strlist_free(&a->recipients);
+	strlist_free(&a->fingerprints);
+	answers_init(a);
+}
+
+const char *
+answers_host(const struct answers *a)
+{
+	return a->relay_host != NULL ? a->relay_host : a->domain;
+}
+
+int
+answers_port(const struct answers *a)
+{
+	return a->port == 0 ? 25 : a->port;
+}
+
+static const char *
+type_name(int type)
+{
+	switch (type) {
+	case CONFIG_TYPE_GROUP: return "a group";
+	case CONFIG_TYPE_INT: case CONFIG_TYPE_INT64: return "a number";
+	case CONFIG_TYPE_FLOAT: return "a decimal number";
+	case CONFIG_TYPE_STRING: return "a string";
+	case CONFIG_TYPE_BOOL: return "true or false";
+	case CONFIG_TYPE_ARRAY: return "an array";
+	case CONFIG_TYPE_LIST: return "a list";
+	default: return "something else";
+	}
+}
+
+enum kind { K_STRING, K_INT, K_BOOL, K_STRINGS };
+
+static const struct setting {
+	const char	*name;
+	enum kind	 kind;
+} settings[] = {
+	{ "domain", K_STRING },
+	{ "relay_host", K_STRING },
+	{ "port", K_INT },
+	{ "recipients", K_STRINGS },
+	{ "recipients_file", K_STRING },
+	{ "certificate", K_STRING },
+	{ "fingerprints", K_STRINGS },
+	{ "digest", K_STRING },
+	{ "pin", K_STRING },
+	{ "keep_previous", K_BOOL },
+};
+
+static const char *
+kind_name(enum kind k)
+{
+	switch (k) {
+	case K_STRING: return "a string in double quotes";
+	case K_INT: return "a whole number";
+	case K_BOOL: return "true or false";
+	case K_STRINGS: return "an array of strings, like [ \"a\", \"b\" ]";
+	}
+	return "";
+}
+
+/* Reads one line-oriented list into l; '#' comments and blank lines skip. */
+static void
+parse_lines(struct strlist *l, const char *data, size_t len)
+{
+	const char	*p = data, *end = data + len, *nl, *s, *e;
+	uint32_t	 line = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		line++;
+		s = p;
+		e = nl;
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t' ||
+		    e[-1] == '\r'))
+			e--;
+		if (s < e && *s != '#')
+			strlist_add(l, s, (size_t)(e - s), line);
+		p = nl + 1;
+	}
+}
+
+int
+answers_read_recipients(struct answers *a, const char *path, char **cause)
+{
+	struct buf	b;
+	int		ret = -1;
+
+	buf_init(&b);
+	if (file_read(path, RECIPIENTS_FILE_LIMIT, &b, cause) == -1) {
+		char *c = *cause;
+
+		*cause = xasprintf("recipients_file: %s", c);
+		free(c);
+		goto out;
+	}
+	parse_lines(&a->recipients, b.data, b.len);
+	ret = 0;
+out:
+	buf_free(&b);
+	return ret;
+}
+
+int
+answers_load(const char *path, struct answers *a, int *code, char **cause)
+{
+	config_t		 cfg;
+	config_setting_t	*root, *s, *e;
+	const struct setting	*st;
+	const char		*name, *str;
+	int			 i, j, n, ret = -1, t;
+	FILE			*fp;
+
+	*cause = NULL;
+	*code = EX_DATAERR;
+	config_init(&cfg);
+	if ((fp = fopen(path, "r")) == NULL) {
+		*code = errno == EACCES ? EX_NOPERM : EX_NOINPUT;
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (config_read(&cfg, fp) != CONFIG_TRUE) {
+		fclose(fp);
+		*cause = xasprintf("%s:%d: %s", path, config_error_line(&cfg),
+		    config_error_text(&cfg));
+		goto out;
+	}
+	fclose(fp);
+	root = config_root_setting(&cfg);
+	n = config_setting_length(root);
+	for (i = 0; i < n; i++) {
+		s = config_setting_get_elem(root, (unsigned)i);
+		name = config_setting_name(s);
+		st = NULL;
+		for (j = 0; j < (int)(sizeof settings / sizeof settings[0]); j++)
+			if (strcmp(settings[j].name, name) == 0)
+				st = &settings[j];
+		if (st == NULL) {
+			*cause = xasprintf("%s:%d: unknown setting '%s' (known: "
+			    "domain, relay_host, port, recipients, "
+			    "recipients_file, certificate, fingerprints, digest, "
+			    "pin, keep_previous)", path,
+			    config_setting_source_line(s), name);
+			goto out;
+		}
+		t = config_setting_type(s);
+		if ((st->kind == K_STRING && t != CONFIG_TYPE_STRING) ||
+		    (st->kind == K_INT && t != CONFIG_TYPE_INT &&
+		    t != CONFIG_TYPE_INT64) ||
+		    (st->kind == K_BOOL && t != CONFIG_TYPE_BOOL) ||
+		    (st->kind == K_STRINGS && t != CONFIG_TYPE_ARRAY &&
+		    t != CONFIG_TYPE_LIST)) {
+			*cause = xasprintf("%s:%d: %s must be %s, not %s", path,
+			    config_setting_source_line(s), name,
+			    kind_name(st->kind), type_name(t));
+			goto out;
+		}
+		if (st->kind == K_STRINGS) {
+			struct strlist *l = strcmp(name, "recipients") == 0 ?
+			    &a->recipients : &a->fingerprints;
+
+			for (j = 0; j < config_setting_length(s); j++) {
+				e = config_setting_get_elem(s, (unsigned)j);
+				if (config_setting_type(e) !=
+				    CONFIG_TYPE_STRING) {
+					*cause = xasprintf("%s:%d: %s must hold "
+					    "only strings; element %d is %s",
+					    path, config_setting_source_line(s),
+					    name, j + 1, type_name(
+					    config_setting_type(e)));
+					goto out;
+				}
+				str = config_setting_get_string(e);
+				strlist_add(l, str, strlen(str), 0);
+			}
+			continue;
+		}
+		if (st->kind == K_INT) {
+			long long v = config_setting_get_int64(s);
+
+			if (v < 1 || v > 65535) {
+				*cause = xasprintf("%s:%d: port %lld is not a "
+				    "TCP port (1-65535)", path,
+				    config_setting_source_line(s), v);
+				goto out;
+			}
+			a->port = (int)v;
+			continue;
+		}
+		if (st->kind == K_BOOL) {
+			a->keep_previous = config_setting_get_bool(s);
+			continue;
+		}
+		str = config_setting_get_string(s);
+		if (strcmp(name, "domain") == 0)
+			a->domain = xstrdup(str);
+		else if (strcmp(name, "relay_host") == 0)
+			a->relay_host = xstrdup(str);
+		else if (strcmp(name, "recipients_file") == 0)
+			a->recipients_file = xstrdup(str);
+		else if (strcmp(name, "certificate") == 0)
+			a->certificate = xstrdup(str);
+		else if (strcmp(name, "digest") == 0)
+			a->digest = xstrdup(str);
+		else if (strcmp(name, "pin") == 0) {
+			if (strcmp(str, "certificate") == 0)
+				a->pin = PIN_CERT;
+			else if (strcmp(str, "public-key") == 0)
+				a->pin = PIN_PUBKEY;
+			else {
+				char *v = vis_str(str);
+
+				*cause = xasprintf("%s:%d: pin \"%s\" is not "
+				    "\"certificate\" or \"public-key\"", path,
+				    config_setting_source_line(s), v);
+				free(v);
+				goto out;
+			}
+		}
+	}
+	a->n_inline = a->recipients.n;
+	if (a->recipients_file != NULL &&
+	    answers_read_recipients(a, a->recipients_file, cause) == -1) {
+		*code = EX_NOINPUT;
+		goto out;
+	}
+	ret = 0;
+out:
+	config_destroy(&cfg);
+	return ret;
+}
+
+int
+answers_validate(struct answers *a, size_t *ndupes, char **cause)
+{
+	enum fp_digest	 dg;
+	char		*field, *c2, *norm;
+	size_t		 i;
+
+	*cause = NULL;
+	*ndupes = 0;
+	if (a->domain == NULL) {
+		*cause = xstrdup("domain: missing; name the mail domain this "
+		    "backup relays (domain = \"example.org\";)");
+		return -1;
+	}
+	if (valid_domain("domain", a->domain, cause) == -1)
+		return -1;
+	if (a->relay_host != NULL &&
+	    valid_host("relay_host", a->relay_host, cause) == -1)
+		return -1;
+	if (a->port != 0 && valid_port("port", a->port, cause) == -1)
+		return -1;
+	if (a->digest != NULL && fp_digest_parse(a->digest, &dg) == -1) {
+		char *v = vis_str(a->digest);
+
+		*cause = xasprintf("digest \"%s\": not one of md5, sha1, "
+		    "sha256, sha512", v);
+		free(v);
+		return -1;
+	}
+	if (a->recipients.n == 0) {
+		*cause = xasprintf("recipients: none given; list the addresses "
+		    "of %s this backup accepts, or \"@%s\" to accept every "
+		    "address (beware of backscatter)", a->domain, a->domain);
+		return -1;
+	}
+	for (i = 0; i < a->recipients.n; i++) {
+		if (i < a->n_inline)
+			field = xasprintf("recipients[%zu]", i + 1);
+		else
+			field = xasprintf("recipients_file %s line %u",
+			    a->recipients_file, a->recipients.line[i]);
+		if (valid_recipient(field, strlist_get(&a->recipients, i),
+		    a->domain, cause) == -1) {
+			free(field);
+			return -1;
+		}
+		free(field);
+	}
+	*ndupes = strlist_dedupe(&a->recipients);
+	if (a->certificate == NULL && a->fingerprints.n == 0) {
+		*cause = xstrdup("certificate: missing; give the primary's "
+		    "certificate file (certificate = \"/path/cert.pem\";) or "
+		    "its fingerprints (fingerprints = [ \"AB:CD:...\" ];)");
+		return -1;
+	}
+	if (a->certificate != NULL && a->fingerprints.n != 0) {
+		*cause = xstrdup("certificate and fingerprints: give one or "
+		    "the other, not both");
+		return -1;
+	}
+	for (i = 0; i < a->fingerprints.n; i++) {
+		static const enum fp_digest all[] = { FP_MD5, FP_SHA1,
+		    FP_SHA256, FP_SHA512 };
+		const char	*fp = strlist_get(&a->fingerprints, i);
+		size_t		 k;
+		int		 ok = 0;
+
+		/* The length is checked against the digest by the plan. */
+		for (k = 0; k < sizeof all / sizeof all[0] && !ok; k++) {
+			if (fp_normalize(fp, all[k], &norm, &c2) == 0) {
+				free(norm);
+				ok = 1;
+			} else
+				free(c2);
+		}
+		if (!ok) {
+			char *v = vis_str(fp);
+
+			*cause = xasprintf("fingerprints[%zu] \"%s\": not a "
+			    "fingerprint (hex pairs, colons optional, of 16, "
+			    "20, 32 or 64 bytes)", i + 1, v);
+			free(v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Appends s as a libconfig string literal. */
+static void
+add_quoted(struct buf *b, const char *s)
+{
+	buf_addch(b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addch(b, '\\');
+		buf_addch(b, *s);
+	}
+	buf_addch(b, '"');
+}
+
+int
+answers_save(const struct answers *a, const char *path, char **cause)
+{
+	struct buf	b;
+	size_t		i;
+	int		ret;
+
+	buf_init(&b);
+	buf_addstr(&b, "# mxpin answers: apply with  mxpin apply THIS-FILE\n");
+	buf_addstr(&b, "domain = ");
+	add_quoted(&b, a->domain != NULL ? a->domain : "");
+	buf_addstr(&b, ";\n");
+	if (a->relay_host != NULL) {
+		buf_addstr(&b, "relay_host = ");
+		add_quoted(&b, a->relay_host);
+		buf_addstr(&b, ";\n");
+	}
+	buf_printf(&b, "port = %d;\n", answers_port(a));
+	if (a->recipients_file != NULL) {
+		buf_addstr(&b, "recipients_file = ");
+		add_quoted(&b, a->recipients_file);
+		buf_addstr(&b, ";\n");
+	}
+	buf_addstr(&b, "recipients = [");
+	for (i = 0; i < (a->recipients_file != NULL ? a->n_inline :
+	    a->recipients.n); i++) {
+		buf_addstr(&b, i == 0 ? "\n  " : ",\n  ");
+		add_quoted(&b, strlist_get(&a->recipients, i));
+	}
+	buf_addstr(&b, " ];\n");
+	if (a->certificate != NULL) {
+		buf_addstr(&b, "certificate = ");
+		add_quoted(&b, a->certificate);
+		buf_addstr(&b, ";\n");
+	}
+	if (a->fingerprints.n > 0) {
+		buf_addstr(&b, "fingerprints = [");
+		for (i = 0; i < a->fingerprints.n; i++) {
+			buf_addstr(&b, i == 0 ? " " : ", ");
+			add_quoted(&b, strlist_get(&a->fingerprints, i));
+		}
+		buf_addstr(&b, " ];\n");
+	}
+	if (a->digest != NULL) {
+		buf_addstr(&b, "digest = ");
+		add_quoted(&b, a->digest);
+		buf_addstr(&b, ";\n");
+	}
+	buf_printf(&b, "pin = \"%s\";\n", a->pin == PIN_PUBKEY ?
+	    "public-key" : "certificate");
+	buf_printf(&b, "keep_previous = %s;\n", a->keep_previous ? "true" :
+	    "false");
+	ret = atomic_write(path, b.data, b.len, 0600, cause);
+	buf_free(&b);
+	return ret;
+}

@@ -1,0 +1,233 @@
+/*
+ * atomic.c: crash-safe replacement of files (see atomic.h).
+ */
+#include "atomic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static char *
+dir_of(const char *path)
+{
+	char	*copy = xstrdup(path), *d;
+
+	d = xstrdup(dirname(copy));
+	free(copy);
+	return d;
+}
+
+char *
+atomic_target(const char *path, char **cause)
+{
+	char		*cur = xstrdup(path), *next, *d;
+	char		 link[PATH_MAX];
+	struct stat	 st;
+	ssize_t		 n;
+	int		 hops;
+
+	*cause = NULL;
+	for (hops = 0; hops < 40; hops++) {
+		if (lstat(cur, &st) == -1 || !S_ISLNK(st.st_mode)) {
+			if (hops > 0 && lstat(cur, &st) == -1 &&
+			    errno == ENOENT) {
+				/* A dangling link: the target will be created,
+				   as a plain write through the link would. */
+			}
+			return cur;
+		}
+		if ((n = readlink(cur, link, sizeof link - 1)) == -1) {
+			*cause = xasprintf("%s: %s", cur, strerror(errno));
+			free(cur);
+			return NULL;
+		}
+		link[n] = '\0';
+		if (link[0] == '/')
+			next = xstrdup(link);
+		else {
+			d = dir_of(cur);
+			next = xasprintf("%s/%s", d, link);
+			free(d);
+		}
+		free(cur);
+		cur = next;
+	}
+	*cause = xasprintf("%s: too many levels of symbolic links", path);
+	free(cur);
+	return NULL;
+}
+
+int
+fsync_dir_of(const char *path, char **cause)
+{
+	char	*d = dir_of(path);
+	int	 fd, ret = -1;
+
+	if ((fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1) {
+		*cause = xasprintf("%s: %s", d, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	free(d);
+	return ret;
+}
+
+int
+atomic_stage(const char *path, const void *data, size_t len, mode_t newmode,
+    char **tmpp, char **cause)
+{
+	char		*target = NULL, *d = NULL, *base = NULL, *tmp = NULL;
+	char		*copy;
+	const char	*p = data;
+	struct stat	 st;
+	size_t		 done = 0;
+	ssize_t		 n;
+	int		 fd = -1, ret = -1, saved, have_old;
+
+	*cause = NULL;
+	*tmpp = NULL;
+	if ((target = atomic_target(path, cause)) == NULL)
+		goto out;
+	d = dir_of(target);
+	copy = xstrdup(target);
+	base = xstrdup(basename(copy));
+	free(copy);
+	tmp = xasprintf("%s/.%s%sXXXXXX", d, base, ATOMIC_TMP_TAG);
+	have_old = stat(target, &st) == 0;
+	if (have_old && !S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", target);
+		goto out;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		*cause = xasprintf("cannot create a temporary file in %s: %s",
+		    d, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	while (done < len) {
+		n = write(fd, p + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("%s: writing %s: %s", target, tmp,
+			    strerror(errno));
+			goto out;
+		}
+		done += (size_t)n;
+	}
+	if (have_old) {
+		if (fchown(fd, st.st_uid, st.st_gid) == -1 && geteuid() == 0) {
+			*cause = xasprintf("%s: fchown: %s", tmp,
+			    strerror(errno));
+			goto out;
+		}
+		if (fchmod(fd, st.st_mode & 07777) == -1) {
+			*cause = xasprintf("%s: fchmod: %s", tmp,
+			    strerror(errno));
+			goto out;
+		}
+	} else if (fchmod(fd, newmode) == -1) {
+		*cause = xasprintf("%s: fchmod: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fsync(fd) == -1) {
+		*cause = xasprintf("%s: writing %s: %s", target, tmp,
+		    strerror(errno));
+		goto out;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		*cause = xasprintf("%s: writing %s: %s", target, tmp,
+		    strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	*tmpp = tmp;
+	tmp = NULL;
+	ret = 0;
+out:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	free(target);
+	free(d);
+	free(base);
+	errno = saved;
+	return ret;
+}
+
+int
+atomic_commit(const char *tmp, const char *path, char **cause)
+{
+	char	*target;
+	int	 ret = -1;
+
+	*cause = NULL;
+	if ((target = atomic_target(path, cause)) == NULL)
+		return -1;
+	if (rename(tmp, target) == -1) {
+		*cause = xasprintf("%s: rename from %s: %s", target, tmp,
+		    strerror(errno));
+		goto out;
+	}
+	if (fsync_dir_of(target, cause) == -1)
+		goto out;
+	ret = 0;
+out:
+	free(target);
+	return ret;
+}
+
+int
+atomic_write(const char *path, const void *data, size_t len, mode_t newmode,
+    char **cause)
+{
+	char	*tmp;
+
+	if (atomic_stage(path, data, len, newmode, &tmp, cause) == -1)
+		return -1;
+	if (atomic_commit(tmp, path, cause) == -1) {
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+int
+copy_owner_mode(const char *from, const char *to, char **cause)
+{
+	struct stat	st;
+
+	*cause = NULL;
+	if (stat(from, &st) == -1) {
+		*cause = xasprintf("%s: %s", from, strerror(errno));
+		return -1;
+	}
+	if (chown(to, st.st_uid, st.st_gid) == -1 && geteuid() == 0) {
+		*cause = xasprintf("%s: chown: %s", to, strerror(errno));
+		return -1;
+	}
+	if (chmod(to, st.st_mode & 07777) == -1) {
+		*cause = xasprintf("%s: chmod: %s", to, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,736 @@
+/*
+ * plan.c: building the plan (see plan.h).  The transport next-hop and the
+ * TLS policy key come from ONE string, p->nexthop: a policy key that does
+ * not match the next-hop fails open (POSTFIX.md), so they are never
+ * derived twice.
+ */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fprint.h"
+#include "maincf.h"
+#include "table.h"
+#include "templates.h"
+#include "validate.h"
+
+/* main.cf and tables are read with this limit. */
+#define CONFIG_FILE_LIMIT	((size_t)4 << 30)
+
+/* Splits a Postfix list (whitespace and commas; {...} kept whole). */
+static void
+list_tokens(const char *v, struct strlist *out)
+{
+	const char	*p = v, *s;
+	int		 depth;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n' ||
+		    *p == '\r')
+			p++;
+		if (*p == '\0')
+			break;
+		s = p;
+		depth = 0;
+		while (*p != '\0') {
+			if (*p == '{')
+				depth++;
+			else if (*p == '}' && depth > 0)
+				depth--;
+			else if (depth == 0 && (*p == ' ' || *p == '\t' ||
+			    *p == ',' || *p == '\n' || *p == '\r'))
+				break;
+			p++;
+		}
+		strlist_add(out, s, (size_t)(p - s), 0);
+	}
+}
+
+static int
+list_has(const char *v, const char *item)
+{
+	struct strlist	l;
+	int		found;
+
+	strlist_init(&l);
+	list_tokens(v != NULL ? v : "", &l);
+	found = strlist_find(&l, item) != (size_t)-1;
+	strlist_free(&l);
+	return found;
+}
+
+static int
+read_optional(const char *path, struct buf *b, int *exists, char **cause)
+{
+	*exists = 0;
+	if (file_read(path, CONFIG_FILE_LIMIT, b, cause) == 0) {
+		*exists = 1;
+		return 0;
+	}
+	if (errno == ENOENT) {
+		free(*cause);
+		*cause = NULL;
+		return 0;
+	}
+	return -1;
+}
+
+/* --- ownership of table entries --------------------------------------- */
+
+struct owner {
+	const char	*domain;
+	const char	*key;		/* transport: domain; policy: nexthop */
+};
+
+static int
+owned_recipient(const char *key, size_t keylen, void *arg)
+{
+	const struct owner	*o = arg;
+	const char		*at = memrchr(key, '@', keylen);
+	size_t			 dlen = strlen(o->domain);
+
+	return at != NULL && (size_t)(key + keylen - at - 1) == dlen &&
+	    ascii_ncasecmp(at + 1, o->domain, dlen) == 0;
+}
+
+static int
+owned_key(const char *key, size_t keylen, void *arg)
+{
+	const struct owner	*o = arg;
+
+	return strlen(o->key) == keylen &&
+	    ascii_ncasecmp(key, o->key, keylen) == 0;
+}
+
+/* --- the policy value ---------------------------------------------------- */
+
+int
+plan_parse_policy(const char *v, struct strlist *l)
+{
+	struct strlist	 tok;
+	const char	*t, *p, *bar;
+	size_t		 i;
+	int		 is_fp = 0;
+
+	strlist_init(&tok);
+	list_tokens(v, &tok);
+	for (i = 0; i < tok.n; i++) {
+		t = strlist_get(&tok, i);
+		if (i == 0) {
+			is_fp = ascii_casecmp(t, "fingerprint") == 0;
+			continue;
+		}
+		if (ascii_ncasecmp(t, "match=", 6) != 0)
+			continue;
+		for (p = t + 6; *p != '\0'; p = *bar == '\0' ? bar : bar + 1) {
+			bar = p + strcspn(p, "|");
+			if (bar > p)
+				strlist_add(l, p, (size_t)(bar - p), 0);
+		}
+	}
+	strlist_free(&tok);
+	return is_fp;
+}
+
+/* --- building ------------------------------------------------------------ */
+
+static void
+plan_file_init(struct plan_file *f)
+{
+	memset(f, 0, sizeof *f);
+	buf_init(&f->old);
+	buf_init(&f->new);
+}
+
+/* Records a changed main.cf setting for display. */
+static int
+set_param(struct plan *p, struct maincf *mc, const char *name,
+    const char *value, char **cause)
+{
+	char	*old = maincf_get(mc, name);
+
+	if (old != NULL && strcmp(old, value) == 0) {
+		free(old);
+		return 0;
+	}
+	if (maincf_set(mc, name, value, cause) == -1) {
+		free(old);
+		return -1;
+	}
+	p->settings[p->nsettings].name = name;
+	p->settings[p->nsettings].old = old;
+	p->settings[p->nsettings].new = xstrdup(value);
+	p->nsettings++;
+	return 0;
+}
+
+/*
+ * Chooses the table behind a maps parameter: the first file-backed
+ * table postmap can build already named there, or ours in the config
+ * directory.  *add receives the text to put into the parameter ("" when
+ * the table is already there).
+ */
+static void
+choose_table(const struct pfx_config *pc, const char *expanded,
+    const char *name, struct plan_file *f, char **add)
+{
+	struct strlist	 tok;
+	const char	*t, *colon;
+	size_t		 i;
+
+	strlist_init(&tok);
+	list_tokens(expanded, &tok);
+	for (i = 0; i < tok.n; i++) {
+		t = strlist_get(&tok, i);
+		if ((colon = strchr(t, ':')) == NULL || colon[1] != '/')
+			continue;
+		f->type = xstrndup(t, (size_t)(colon - t));
+		if (pfx_db_suffix(f->type) != NULL) {
+			f->path = xstrdup(colon + 1);
+			*add = xstrdup("");
+			strlist_free(&tok);
+			return;
+		}
+		free(f->type);
+		f->type = NULL;
+	}
+	strlist_free(&tok);
+	f->type = xstrdup(pc->default_database_type);
+	f->path = xasprintf("%s/%s", pc->confdir, name);
+	*add = xasprintf("%s:${config_directory}/%s", f->type, name);
+}
+
+/* Adds table spec `add` in front of the raw value of param. */
+static int
+add_table_param(struct plan *p, struct maincf *mc, const char *param,
+    const char *add, char **cause)
+{
+	char	*raw, *nv;
+	int	 ret;
+
+	if (*add == '\0')
+		return 0;
+	raw = maincf_get(mc, param);
+	if (raw == NULL || *raw == '\0')
+		nv = xstrdup(add);
+	else
+		nv = xasprintf("%s, %s", add, raw);
+	ret = set_param(p, mc, param, nv, cause);
+	free(raw);
+	free(nv);
+	return ret;
+}
+
+static int
+load_table_file(struct plan_file *f, char **cause)
+{
+	const char	*slash;
+
+	slash = strrchr(f->path, '/');
+	f->label = xstrdup(slash != NULL ? slash + 1 : f->path);
+	if (pfx_db_suffix(f->type) == NULL) {
+		*cause = xasprintf("%s: table type '%s' cannot be built by "
+		    "mxpin (hash, btree, cdb or lmdb)", f->param, f->type);
+		return -1;
+	}
+	return read_optional(f->path, &f->old, &f->exists, cause);
+}
+
+/* Builds the new text of table f: its owned entries become text. */
+static void
+rewrite_table(struct plan_file *f, const char *head, table_owned_fn owned,
+    struct owner *o, const struct buf *text)
+{
+	struct table	*t;
+
+	if (!f->exists) {
+		buf_addstr(&f->new, head);
+		buf_addstr(&f->new, "\n");
+		buf_add(&f->new, text->data, text->len);
+		return;
+	}
+	t = table_parse(f->old.data, f->old.len);
+	table_replace(t, owned, o, text->data, text->len);
+	table_write(t, &f->new);
+	table_free(t);
+}
+
+/* Pins of another length in other fingerprint entries of the policy
+   table: changing the digest would break them. */
+static int
+check_digest_change(struct plan *p, const struct pfx_config *pc,
+    enum fp_digest dg, char **cause)
+{
+	struct plan_file	*f = &p->files[PLAN_POLICY];
+	struct table		*t;
+	struct table_entry	 e;
+	struct strlist		 l;
+	struct buf		 who;
+	size_t			 i, j, nbad = 0;
+	char			*v, *norm, *c2;
+	int			 ret = 0;
+
+	if (strcmp(p->digest, pc->digest) == 0 || !f->exists)
+		return 0;
+	buf_init(&who);
+	t = table_parse(f->old.data, f->old.len);
+	for (i = 0; i < table_count(t); i++) {
+		table_entry(t, i, &e);
+		if (e.keylen == strlen(p->nexthop) &&
+		    ascii_ncasecmp(e.key, p->nexthop, e.keylen) == 0)
+			continue;
+		v = table_value(t, i);
+		strlist_init(&l);
+		if (plan_parse_policy(v, &l)) {
+			for (j = 0; j < l.n; j++) {
+				if (fp_normalize(strlist_get(&l, j), dg, &norm,
+				    &c2) == 0) {
+					free(norm);
+					continue;
+				}
+				free(c2);
+				if (nbad++ < 3)
+					buf_printf(&who, "%s%.*s (line %zu)",
+					    nbad > 1 ? ", " : "",
+					    (int)e.keylen, e.key, e.line);
+				break;
+			}
+		}
+		strlist_free(&l);
+		free(v);
+	}
+	table_free(t);
+	if (nbad > 0) {
+		*cause = xasprintf("digest \"%s\": changing "
+		    "smtp_tls_fingerprint_digest from %s to %s would break the "
+		    "fingerprint pins of %s%s in %s (the digest is global); "
+		    "keep digest = \"%s\" or re-pin those first", p->digest,
+		    pc->digest, p->digest, who.data,
+		    nbad > 3 ? " and others" : "", f->path, pc->digest);
+		ret = -1;
+	}
+	buf_free(&who);
+	return ret;
+}
+
+/* Computes the pin these answers add. */
+static int
+new_pin(struct plan *p, struct answers *a, enum fp_digest dg, char **cause)
+{
+	struct cert		*c = NULL;
+	struct cert_info	 ci;
+	int			 nchain = 0;
+	char			*c2;
+	time_t			 now = time(NULL);
+
+	if (a->certificate == NULL) {
+		/* Explicit fingerprints: the last one is "the new pin", the
+		   others join it as given. */
+		size_t i;
+
+		for (i = 0; i < a->fingerprints.n; i++) {
+			char *norm;
+
+			if (fp_normalize(strlist_get(&a->fingerprints, i), dg,
+			    &norm, &c2) == -1) {
+				*cause = xasprintf("fingerprints[%zu]: %s (the "
+				    "digest is %s%s)", i + 1, c2, p->digest,
+				    a->digest == NULL ? ", the one in force; "
+				    "set digest = \"...\" for another" : "");
+				free(c2);
+				return -1;
+			}
+			if (i + 1 < a->fingerprints.n) {
+				if (strlist_find(&p->pins, norm) ==
+				    (size_t)-1)
+					strlist_add(&p->pins, norm,
+					    strlen(norm), 0);
+				free(norm);
+			} else
+				p->new_pin = norm;
+		}
+		return 0;
+	}
+	if (cert_load_file(a->certificate, &c, &nchain, &c2) == -1) {
+		*cause = xasprintf("certificate: %s", c2);
+		free(c2);
+		return -1;
+	}
+	p->new_pin = cert_fingerprint(c, dg, a->pin == PIN_PUBKEY);
+	if (nchain > 1) {
+		char *n = xasprintf("%s holds a chain of %d certificates; the "
+		    "first one (the leaf) is pinned", a->certificate, nchain);
+		strlist_add(&p->notes, n, strlen(n), 0);
+		free(n);
+	}
+	cert_get_info(c, &ci);
+	if (ci.not_after < now) {
+		char *n = xasprintf("the certificate in %s has expired; the pin "
+		    "still works (Postfix checks no expiry at this level), but "
+		    "is this the certificate the primary presents now?",
+		    a->certificate);
+		strlist_add(&p->warnings, n, strlen(n), 0);
+		free(n);
+	} else if (ci.not_after - now < 30 * 86400 && a->pin == PIN_CERT) {
+		char *n = xasprintf("the certificate in %s expires in %lld "
+		    "days; its renewal changes the fingerprint: plan a rotation "
+		    "(mxpin --rotate) or pin the public key", a->certificate,
+		    (long long)((ci.not_after - now) / 86400));
+		strlist_add(&p->warnings, n, strlen(n), 0);
+		free(n);
+	}
+	cert_info_free(&ci);
+	cert_free(c);
+	return 0;
+}
+
+static void
+add_str(struct strlist *l, char *s)
+{
+	strlist_add(l, s, strlen(s), 0);
+	free(s);
+}
+
+int
+plan_build(struct answers *a, const struct pfx_config *pc,
+    const char *tmpl_dir, struct plan **planp, char **cause)
+{
+	struct plan		*p;
+	struct templates	 tm;
+	struct maincf		*mc = NULL;
+	struct table		*t;
+	struct table_entry	 e;
+	struct owner		 own;
+	struct buf		 text;
+	enum fp_digest		 dg, dg_now;
+	char			*dir = NULL, *add[PLAN_NFILES] = { NULL };
+	char			*v, *norm, *c2, *raw;
+	const char		*names[3], *vals[3];
+	static const char *const tablenames[PLAN_NFILES] = { NULL,
+	    "relay_recipient_maps.cf", "transport_maps.cf", "tls_policy.cf" };
+	size_t			 i;
+	int			 ret = -1, have_tm = 0;
+
+	*cause = NULL;
+	*planp = NULL;
+	p = xcalloc(1, sizeof *p);
+	for (i = 0; i < PLAN_NFILES; i++)
+		plan_file_init(&p->files[i]);
+	strlist_init(&p->old_pins);
+	strlist_init(&p->pins);
+	strlist_init(&p->warnings);
+	strlist_init(&p->notes);
+	strlist_init(&p->commands);
+	buf_init(&text);
+
+	if (answers_validate(a, &p->ndupes, cause) == -1)
+		goto out;
+	p->confdir = xstrdup(pc->confdir);
+	p->domain = xstrdup(a->domain);
+	ascii_lower(p->domain);
+	p->host = xstrdup(answers_host(a));
+	ascii_lower(p->host);
+	p->port = answers_port(a);
+	p->pin = a->pin;
+	p->nrecipients = a->recipients.n;
+	if (p->port == 25)
+		p->nexthop = xasprintf("[%s]", p->host);
+	else
+		p->nexthop = xasprintf("[%s]:%d", p->host, p->port);
+	p->transport = xasprintf("smtp:%s", p->nexthop);
+	if (p->ndupes > 0)
+		add_str(&p->notes, xasprintf("%zu duplicate recipient%s merged",
+		    p->ndupes, p->ndupes == 1 ? "" : "s"));
+
+	/* The domain must not be a final destination here. */
+	if (list_has(pc->mydestination, p->domain) ||
+	    list_has(pc->virtual_alias_domains, p->domain) ||
+	    list_has(pc->virtual_mailbox_domains, p->domain)) {
+		*cause = xasprintf("domain \"%s\": is a final destination on "
+		    "this server (mydestination or virtual_*_domains); a backup "
+		    "MX must relay it, not deliver it: remove it there first",
+		    p->domain);
+		goto out;
+	}
+
+	/* The digest. */
+	if (fp_digest_parse(pc->digest, &dg_now) == -1) {
+		char *vv = vis_str(pc->digest);
+
+		*cause = xasprintf("smtp_tls_fingerprint_digest \"%s\" in %s is "
+		    "not one of md5, sha1, sha256, sha512", vv, pc->confdir);
+		free(vv);
+		goto out;
+	}
+	p->digest = xstrdup(a->digest != NULL ? a->digest : pc->digest);
+	ascii_lower(p->digest);
+	if (fp_digest_parse(p->digest, &dg) == -1) {
+		*cause = xasprintf("digest \"%s\": not one of md5, sha1, "
+		    "sha256, sha512", p->digest);
+		goto out;
+	}
+
+	/* Templates. */
+	dir = tmpl_dir != NULL ? xstrdup(tmpl_dir) : templates_dir();
+	if (templates_load(dir, &tm, cause) == -1)
+		goto out;
+	have_tm = 1;
+
+	/* The files. */
+	p->files[PLAN_MAINCF].path = xasprintf("%s/main.cf", pc->confdir);
+	p->files[PLAN_MAINCF].label = xstrdup("main.cf");
+	if (file_read(p->files[PLAN_MAINCF].path, CONFIG_FILE_LIMIT,
+	    &p->files[PLAN_MAINCF].old, cause) == -1)
+		goto out;
+	p->files[PLAN_MAINCF].exists = 1;
+	p->files[PLAN_RECIPIENTS].param = "relay_recipient_maps";
+	p->files[PLAN_TRANSPORT].param = "transport_maps";
+	p->files[PLAN_POLICY].param = "smtp_tls_policy_maps";
+	choose_table(pc, pc->relay_recipient_maps, tablenames[PLAN_RECIPIENTS],
+	    &p->files[PLAN_RECIPIENTS], &add[PLAN_RECIPIENTS]);
+	choose_table(pc, pc->transport_maps, tablenames[PLAN_TRANSPORT],
+	    &p->files[PLAN_TRANSPORT], &add[PLAN_TRANSPORT]);
+	choose_table(pc, pc->smtp_tls_policy_maps, tablenames[PLAN_POLICY],
+	    &p->files[PLAN_POLICY], &add[PLAN_POLICY]);
+	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++)
+		if (load_table_file(&p->files[i], cause) == -1)
+			goto out;
+
+	/* The pins in force now for this next-hop. */
+	if (p->files[PLAN_POLICY].exists) {
+		t = table_parse(p->files[PLAN_POLICY].old.data,
+		    p->files[PLAN_POLICY].old.len);
+		for (i = 0; i < table_count(t); i++) {
+			table_entry(t, i, &e);
+			if (e.keylen != strlen(p->nexthop) ||
+			    ascii_ncasecmp(e.key, p->nexthop, e.keylen) != 0)
+				continue;
+			v = table_value(t, i);
+			plan_parse_policy(v, &p->old_pins);
+			free(v);
+		}
+		table_free(t);
+	}
+	if (check_digest_change(p, pc, dg, cause) == -1)
+		goto out;
+
+	/* The pins after. */
+	if (a->keep_previous) {
+		for (i = 0; i < p->old_pins.n; i++) {
+			if (fp_normalize(strlist_get(&p->old_pins, i), dg,
+			    &norm, &c2) == -1) {
+				*cause = xasprintf("keep_previous: the pin in "
+				    "force \"%s\" is not a %s fingerprint (%s); "
+				    "keep the digest, or set keep_previous = "
+				    "false", strlist_get(&p->old_pins, i),
+				    p->digest, c2);
+				free(c2);
+				goto out;
+			}
+			if (strlist_find(&p->pins, norm) == (size_t)-1)
+				strlist_add(&p->pins, norm, strlen(norm), 0);
+			free(norm);
+		}
+	}
+	if (new_pin(p, a, dg, cause) == -1)
+		goto out;
+	if (strlist_find(&p->pins, p->new_pin) == (size_t)-1)
+		strlist_add(&p->pins, p->new_pin, strlen(p->new_pin), 0);
+
+	/* Recipients table. */
+	own.domain = p->domain;
+	own.key = p->domain;
+	names[0] = "@ADDRESS@";
+	for (i = 0; i < a->recipients.n; i++) {
+		vals[0] = strlist_get(&a->recipients, i);
+		templates_fill(&text, tm.recipient, names, vals, 1);
+		buf_addch(&text, '\n');
+	}
+	rewrite_table(&p->files[PLAN_RECIPIENTS], tm.head_recipients,
+	    owned_recipient, &own, &text);
+
+	/* Transport table. */
+	buf_reset(&text);
+	names[0] = "@DOMAIN@";
+	names[1] = "@NEXTHOP@";
+	vals[0] = p->domain;
+	vals[1] = p->nexthop;
+	templates_fill(&text, tm.transport, names, vals, 2);
+	buf_addch(&text, '\n');
+	rewrite_table(&p->files[PLAN_TRANSPORT], tm.head_transport,
+	    owned_key, &own, &text);
+
+	/* Policy table: key and next-hop are the same string. */
+	buf_reset(&text);
+	{
+		struct buf	pins;
+
+		buf_init(&pins);
+		for (i = 0; i < p->pins.n; i++) {
+			if (i > 0)
+				buf_addch(&pins, '|');
+			buf_addstr(&pins, strlist_get(&p->pins, i));
+		}
+		names[0] = "@NEXTHOP@";
+		names[1] = "@PINS@";
+		vals[0] = p->nexthop;
+		vals[1] = pins.data;
+		templates_fill(&text, tm.policy, names, vals, 2);
+		buf_addch(&text, '\n');
+		buf_free(&pins);
+	}
+	own.key = p->nexthop;
+	rewrite_table(&p->files[PLAN_POLICY], tm.head_policy, owned_key, &own,
+	    &text);
+
+	/* main.cf. */
+	mc = maincf_parse(p->files[PLAN_MAINCF].old.data,
+	    p->files[PLAN_MAINCF].old.len);
+	if (!list_has(pc->relay_domains, p->domain)) {
+		raw = maincf_get(mc, "relay_domains");
+		if (raw == NULL && pc->relay_domains[0] != '\0') {
+			add_str(&p->notes, xasprintf("relay_domains was not set "
+			    "in main.cf; its value in force (%s) is now written "
+			    "out with %s added", pc->relay_domains, p->domain));
+			v = xasprintf("%s, %s", pc->relay_domains, p->domain);
+		} else if (raw == NULL || *raw == '\0')
+			v = xstrdup(p->domain);
+		else
+			v = xasprintf("%s, %s", raw, p->domain);
+		free(raw);
+		if (set_param(p, mc, "relay_domains", v, cause) == -1) {
+			free(v);
+			goto out;
+		}
+		free(v);
+	}
+	if (*add[PLAN_RECIPIENTS] != '\0' &&
+	    pc->relay_recipient_maps[0] == '\0' &&
+	    pc->relay_domains[0] != '\0' &&
+	    !(list_has(pc->relay_domains, p->domain) &&
+	    strchr(pc->relay_domains, ',') == NULL &&
+	    strchr(pc->relay_domains, ' ') == NULL))
+		add_str(&p->warnings, xasprintf("relay_recipient_maps was "
+		    "empty, so every recipient of the other relay domains (%s) "
+		    "was accepted; once it is set they are refused unless "
+		    "listed: add @domain entries for them", pc->relay_domains));
+	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++)
+		if (add_table_param(p, mc, p->files[i].param, add[i], cause)
+		    == -1)
+			goto out;
+	if (set_param(p, mc, "smtp_tls_fingerprint_digest", p->digest, cause)
+	    == -1)
+		goto out;
+	maincf_write(mc, &p->files[PLAN_MAINCF].new);
+
+	/* What changes, what runs, what to know. */
+	for (i = 0; i < PLAN_NFILES; i++) {
+		struct plan_file *f = &p->files[i];
+
+		f->changed = !f->exists || f->old.len != f->new.len ||
+		    memcmp(f->old.data, f->new.data, f->old.len) != 0;
+	}
+	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++)
+		if (p->files[i].changed)
+			add_str(&p->commands, xasprintf("postmap %s:%s",
+			    p->files[i].type, p->files[i].path));
+	if (plan_nchanged(p) > 0) {
+		add_str(&p->commands, xasprintf("postmap -q '%s' %s:%s   "
+		    "(verify: the next-hop finds the fingerprint policy)",
+		    p->nexthop, p->files[PLAN_POLICY].type,
+		    p->files[PLAN_POLICY].path));
+		add_str(&p->commands, xasprintf("postconf -c %s -n   (verify: "
+		    "main.cf parses)", p->confdir));
+		add_str(&p->commands, xasprintf("postfix -c %s reload   (when "
+		    "Postfix runs)", p->confdir));
+	}
+	add_str(&p->notes, xasprintf("mail for %s waits at most "
+	    "maximal_queue_lifetime (%s) for the primary; after that it "
+	    "bounces: a down or mismatching primary defers, not forever",
+	    p->domain, pc->maximal_queue_lifetime));
+	if (list_has(pc->parent_matches, "relay_domains"))
+		add_str(&p->warnings, xasprintf("relay_domains also matches "
+		    "subdomains of %s (parent_domain_matches_subdomains); mail "
+		    "for them is refused unless listed, and is not covered by "
+		    "the pinned transport", p->domain));
+	if (a->recipients.n == 1 &&
+	    strlist_get(&a->recipients, 0)[0] == '@')
+		add_str(&p->warnings, xasprintf("@%s accepts every address: "
+		    "mail to addresses the primary later rejects bounces from "
+		    "this backup (backscatter)", p->domain));
+	ret = 0;
+	*planp = p;
+	p = NULL;
+out:
+	if (have_tm)
+		templates_free(&tm);
+	for (i = 0; i < PLAN_NFILES; i++)
+		free(add[i]);
+	free(dir);
+	buf_free(&text);
+	if (mc != NULL)
+		maincf_free(mc);
+	plan_free(p);
+	return ret;
+}
+
+void
+plan_free(struct plan *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	free(p->confdir);
+	free(p->domain);
+	free(p->host);
+	free(p->nexthop);
+	free(p->transport);
+	free(p->digest);
+	free(p->new_pin);
+	strlist_free(&p->old_pins);
+	strlist_free(&p->pins);
+	strlist_free(&p->warnings);
+	strlist_free(&p->notes);
+	strlist_free(&p->commands);
+	for (i = 0; i < PLAN_NFILES; i++) {
+		free(p->files[i].path);
+		free(p->files[i].label);
+		free(p->files[i].type);
+		buf_free(&p->files[i].old);
+		buf_free(&p->files[i].new);
+	}
+	for (i = 0; i < p->nsettings; i++) {
+		free(p->settings[i].old);
+		free(p->settings[i].new);
+	}
+	free(p);
+}
+
+size_t
+plan_nchanged(const struct plan *p)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < PLAN_NFILES; i++)
+		n += p->files[i].changed != 0;
+	return n;
+}
+
+void
+plan_diff(const struct plan *p, enum plan_slot i, struct buf *out,
+    struct diff_stat *st)
+{
+	const struct plan_file	*f = &p->files[i];
+	char			*a, *b;
+
+	a = f->exists ? xasprintf("a%s", f->path) : xstrdup("/dev/null");
+	b = xasprintf("b%s", f->path);
+	diff_unified(f->old.data != NULL ? f->old.data : "", f->old.len,
+	    f->new.data, f->new.len, a, b, out, st);
+	free(a);
+	free(b);
+}

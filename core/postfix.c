@@ -1,0 +1,298 @@
+/*
+ * postfix.c: the Postfix tools as mxpin uses them.  Every call names the
+ * config directory; every program runs by absolute path with an argv.
+ */
+#include "postfix.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "util.h"
+
+/* Trims a trailing newline run and returns the first line of s. */
+static char *
+first_line(const char *s)
+{
+	return xstrndup(s, strcspn(s, "\n"));
+}
+
+/* "postmap: warning: ..." lines of stderr, joined by "; ", or NULL. */
+static char *
+collect_lines(const char *err, const char *needle)
+{
+	struct buf	 b;
+	const char	*p, *nl;
+	size_t		 n = 0;
+
+	buf_init(&b);
+	for (p = err; *p != '\0'; p = *nl == '\0' ? nl : nl + 1) {
+		nl = p + strcspn(p, "\n");
+		if (memmem(p, (size_t)(nl - p), needle, strlen(needle)) == NULL)
+			continue;
+		if (n++ < 5) {
+			if (b.len > 0)
+				buf_addstr(&b, "; ");
+			buf_add(&b, p, (size_t)(nl - p));
+		}
+	}
+	if (n == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	if (n > 5)
+		buf_printf(&b, " (and %zu more)", n - 5);
+	return buf_detach(&b, NULL);
+}
+
+char *
+pfx_default_confdir(void)
+{
+	const char		*argv[] = { PFX_POSTCONF, "-xh",
+				    "config_directory", NULL };
+	struct run_result	 r;
+	char			*cause = NULL, *dir = NULL;
+
+	if (run_argv(argv, NULL, 0, &r, &cause) == 0 && r.status == 0 &&
+	    r.out.data[0] == '/')
+		dir = first_line(r.out.data);
+	free(cause);
+	run_result_free(&r);
+	return dir != NULL ? dir : xstrdup("/etc/postfix");
+}
+
+int
+pfx_load(const char *confdir, struct pfx_config *pc, char **cause)
+{
+	static const char	*names[] = {
+		"mail_version", "default_database_type",
+		"smtp_tls_fingerprint_digest", "compatibility_level",
+		"maximal_queue_lifetime", "parent_domain_matches_subdomains",
+		"relay_domains", "relay_recipient_maps", "transport_maps",
+		"smtp_tls_policy_maps", "mydestination",
+		"virtual_alias_domains", "virtual_mailbox_domains",
+	};
+	char			**slot[] = {
+		&pc->mail_version, &pc->default_database_type, &pc->digest,
+		&pc->compatibility_level, &pc->maximal_queue_lifetime,
+		&pc->parent_matches, &pc->relay_domains,
+		&pc->relay_recipient_maps, &pc->transport_maps,
+		&pc->smtp_tls_policy_maps, &pc->mydestination,
+		&pc->virtual_alias_domains, &pc->virtual_mailbox_domains,
+	};
+	const char		*argv[4 + sizeof names / sizeof names[0] + 1];
+	struct run_result	 r;
+	const char		*p;
+	size_t			 i, n = 0, len;
+	int			 ret = -1;
+
+	*cause = NULL;
+	memset(pc, 0, sizeof *pc);
+	pc->confdir = xstrdup(confdir);
+	argv[n++] = PFX_POSTCONF;
+	argv[n++] = "-c";
+	argv[n++] = confdir;
+	argv[n++] = "-xh";
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		argv[n++] = names[i];
+	argv[n] = NULL;
+	if (run_argv(argv, NULL, 0, &r, cause) == -1)
+		goto out;
+	if (r.status != 0) {
+		char *why = first_line(r.err.len ? r.err.data : "no output");
+
+		*cause = xasprintf("postconf -c %s failed (exit %d): %s",
+		    confdir, r.status, why);
+		free(why);
+		goto out;
+	}
+	p = r.out.data;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (*p == '\0') {
+			*cause = xasprintf("postconf -c %s printed fewer values "
+			    "than asked for (%s missing)", confdir, names[i]);
+			goto out;
+		}
+		len = strcspn(p, "\n");
+		*slot[i] = xstrndup(p, len);
+		p += len + (p[len] == '\n');
+	}
+	ascii_lower(pc->digest);
+	ret = 0;
+out:
+	run_result_free(&r);
+	if (ret == -1)
+		pfx_config_free(pc);
+	return ret;
+}
+
+void
+pfx_config_free(struct pfx_config *pc)
+{
+	free(pc->confdir);
+	free(pc->mail_version);
+	free(pc->default_database_type);
+	free(pc->digest);
+	free(pc->compatibility_level);
+	free(pc->maximal_queue_lifetime);
+	free(pc->parent_matches);
+	free(pc->relay_domains);
+	free(pc->relay_recipient_maps);
+	free(pc->transport_maps);
+	free(pc->smtp_tls_policy_maps);
+	free(pc->mydestination);
+	free(pc->virtual_alias_domains);
+	free(pc->virtual_mailbox_domains);
+	memset(pc, 0, sizeof *pc);
+}
+
+int
+pfx_postmap(const char *confdir, const char *type, const char *path,
+    char **cause)
+{
+	char			*spec = xasprintf("%s:%s", type, path);
+	const char		*argv[] = { PFX_POSTMAP, "-c", confdir, spec,
+				    NULL };
+	struct run_result	 r;
+	char			*why = NULL;
+	int			 ret = -1;
+
+	*cause = NULL;
+	if (run_argv(argv, NULL, 0, &r, cause) == -1)
+		goto out;
+	if (r.status != 0) {
+		why = collect_lines(r.err.data, "");
+		*cause = xasprintf("postmap %s failed (exit %d): %s", spec,
+		    r.status, why != NULL ? why : "no message");
+		goto out;
+	}
+	if ((why = collect_lines(r.err.data, "warning:")) != NULL) {
+		*cause = xasprintf("postmap %s reported a problem in the "
+		    "table: %s", spec, why);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(why);
+	free(spec);
+	run_result_free(&r);
+	return ret;
+}
+
+int
+pfx_query(const char *confdir, const char *type, const char *path,
+    const char *key, char **value, char **cause)
+{
+	char			*spec = xasprintf("%s:%s", type, path);
+	const char		*argv[] = { PFX_POSTMAP, "-c", confdir, "-q",
+				    key, spec, NULL };
+	struct run_result	 r;
+	int			 ret = -1;
+
+	*cause = NULL;
+	*value = NULL;
+	if (run_argv(argv, NULL, 0, &r, cause) == -1)
+		goto out;
+	if (r.status == 0) {
+		*value = first_line(r.out.data);
+		ret = 1;
+	} else if (r.status == 1 && r.err.len == 0)
+		ret = 0;
+	else {
+		char *why = first_line(r.err.len ? r.err.data : "no message");
+
+		*cause = xasprintf("postmap -q %s %s failed (exit %d): %s",
+		    key, spec, r.status, why);
+		free(why);
+	}
+out:
+	free(spec);
+	run_result_free(&r);
+	return ret;
+}
+
+int
+pfx_check_syntax(const char *confdir, char **cause)
+{
+	const char		*argv[] = { PFX_POSTCONF, "-c", confdir, "-n",
+				    NULL };
+	struct run_result	 r;
+	int			 ret = -1;
+
+	*cause = NULL;
+	if (run_argv(argv, NULL, 0, &r, cause) == -1)
+		goto out;
+	if (r.status != 0) {
+		char *why = first_line(r.err.len ? r.err.data : "no message");
+
+		*cause = xasprintf("postconf -c %s -n reports an error: %s",
+		    confdir, why);
+		free(why);
+		goto out;
+	}
+	ret = 0;
+out:
+	run_result_free(&r);
+	return ret;
+}
+
+int
+pfx_running(const char *confdir)
+{
+	const char		*argv[] = { PFX_POSTFIX, "-c", confdir,
+				    "status", NULL };
+	struct run_result	 r;
+	char			*cause = NULL;
+	int			 running;
+
+	running = run_argv(argv, NULL, 0, &r, &cause) == 0 && r.status == 0;
+	free(cause);
+	run_result_free(&r);
+	return running;
+}
+
+int
+pfx_reload(const char *confdir, char **cause)
+{
+	const char		*argv[] = { PFX_POSTFIX, "-c", confdir,
+				    "reload", NULL };
+	struct run_result	 r;
+	int			 ret = -1;
+
+	*cause = NULL;
+	if (run_argv(argv, NULL, 0, &r, cause) == -1)
+		goto out;
+	if (r.status != 0) {
+		char *why = first_line(r.err.len ? r.err.data :
+		    "see the mail log");
+
+		*cause = xasprintf("postfix -c %s reload failed (exit %d): %s",
+		    confdir, r.status, why);
+		free(why);
+		goto out;
+	}
+	ret = 0;
+out:
+	run_result_free(&r);
+	return ret;
+}
+
+const char *
+pfx_db_suffix(const char *type)
+{
+	static const struct {
+		const char	*type;
+		const char	*suffix;
+	} types[] = {
+		{ "hash", ".db" },
+		{ "btree", ".db" },
+		{ "cdb", ".cdb" },
+		{ "lmdb", ".lmdb" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(type, types[i].type) == 0)
+			return types[i].suffix;
+	return NULL;
+}

@@ -1,0 +1,71 @@
+/*
+ * postfix.h: asking the real Postfix tools, always with -c DIR, by
+ * absolute path and through run.h (no shell).
+ */
+#ifndef MXPIN_POSTFIX_H
+#define MXPIN_POSTFIX_H
+
+#include <stddef.h>
+
+#define PFX_POSTCONF	"/usr/sbin/postconf"
+#define PFX_POSTMAP	"/usr/sbin/postmap"
+#define PFX_POSTFIX	"/usr/sbin/postfix"
+
+/* What mxpin reads from the config in force, expanded (postconf -xh). */
+struct pfx_config {
+	char	*confdir;		/* as given or found */
+	char	*mail_version;
+	char	*default_database_type;
+	char	*digest;		/* smtp_tls_fingerprint_digest, lower */
+	char	*compatibility_level;
+	char	*maximal_queue_lifetime;
+	char	*parent_matches;	/* parent_domain_matches_subdomains */
+	char	*relay_domains;
+	char	*relay_recipient_maps;
+	char	*transport_maps;
+	char	*smtp_tls_policy_maps;
+	char	*mydestination;
+	char	*virtual_alias_domains;
+	char	*virtual_mailbox_domains;
+};
+
+/*
+ * The config directory when -c is not given: postconf -xh
+ * config_directory, else /etc/postfix.  Caller frees.
+ */
+char	*pfx_default_confdir(void);
+
+/* Reads the config in force with ONE postconf call.  0, or -1 with
+   *cause.  Free with pfx_config_free. */
+int	 pfx_load(const char *confdir, struct pfx_config *, char **cause);
+void	 pfx_config_free(struct pfx_config *);
+
+/*
+ * postmap TYPE:PATH.  Fails (-1, *cause naming the file and Postfix's own
+ * words) on a non-zero exit AND on any warning about the table itself
+ * (malformed line, duplicate entry), which postmap reports with exit 0.
+ */
+int	 pfx_postmap(const char *confdir, const char *type, const char *path,
+	    char **cause);
+
+/*
+ * postmap -q KEY TYPE:PATH.  Returns 1 with *value (caller frees) when
+ * found, 0 when not found, -1 with *cause on error.
+ */
+int	 pfx_query(const char *confdir, const char *type, const char *path,
+	    const char *key, char **value, char **cause);
+
+/* postconf -c DIR -n exits 0: the main.cf parses.  0, or -1 with *cause. */
+int	 pfx_check_syntax(const char *confdir, char **cause);
+
+/* postfix -c DIR status: 1 running, 0 not running. */
+int	 pfx_running(const char *confdir);
+
+/* postfix -c DIR reload.  0, or -1 with *cause. */
+int	 pfx_reload(const char *confdir, char **cause);
+
+/* Output file suffix postmap makes for a type (".db", ".cdb", ".lmdb"),
+   or NULL for a type mxpin cannot build. */
+const char *pfx_db_suffix(const char *type);
+
+#endif

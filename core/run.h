@@ -1,0 +1,38 @@
+/*
+ * run.h: running other programs without a shell.  The program is named by
+ * absolute path, gets an argv array and a clean environment, reads
+ * /dev/null (or the given input), and has its output captured (bounded).
+ */
+#ifndef MXPIN_RUN_H
+#define MXPIN_RUN_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* Each captured stream keeps at most this much; the rest is read and
+   dropped so the child never blocks. */
+#define RUN_OUTPUT_LIMIT	(16 * 1024 * 1024)
+
+struct run_result {
+	int		status;	/* exit code; 128 + signal when killed */
+	struct buf	out;	/* stdout, NUL-terminated */
+	struct buf	err;	/* stderr, NUL-terminated */
+};
+
+/*
+ * Runs argv[0] (an absolute path) with argv and the environment
+ * PATH=/usr/sbin:/usr/bin:/sbin:/bin, LC_ALL=C.  input (may be NULL) is
+ * fed to its stdin.  Returns 0 when the program ran to its end (whatever
+ * its exit status, in r->status), or -1 with *cause (caller frees) when it
+ * could not be started.  r is always initialised; free with
+ * run_result_free().
+ */
+int	run_argv(const char *const argv[], const char *input, size_t inlen,
+	    struct run_result *r, char **cause);
+void	run_result_free(struct run_result *);
+
+/* "prog arg 'quoted arg'" for messages and previews.  Caller frees. */
+char	*run_display(const char *const argv[]);
+
+#endif
