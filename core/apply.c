@@ -186,6 +186,37 @@ commit(struct staged *s, char **cause)
 
 /* --- backups ---------------------------------------------------------------- */
 
+/*
+ * The first suffix N free for a new backup of this second: one more than
+ * any in use, so that a name freed by pruning is never taken again and the
+ * newest backup always sorts first (STAMP, STAMP-1, ... STAMP-10).
+ */
+static int
+next_suffix(const char *top, const char *stamp)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	size_t		 sl = strlen(stamp);
+	int		 next = 0, k;
+
+	if ((dir = opendir(top)) == NULL)
+		return 0;
+	while ((de = readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, stamp, sl) != 0)
+			continue;
+		if (de->d_name[sl] == '\0')
+			k = 1;
+		else if (de->d_name[sl] == '-')
+			k = atoi(de->d_name + sl + 1) + 1;
+		else
+			continue;
+		if (k > next)
+			next = k;
+	}
+	closedir(dir);
+	return next;
+}
+
 /* Makes DIR/mxpin.bak/YYYYMMDD-HHMMSS[-N]/ (mode 0700). */
 static char *
 make_backup_dir(const char *confdir, char **cause)
@@ -194,7 +225,7 @@ make_backup_dir(const char *confdir, char **cause)
 	char		 stamp[32];
 	time_t		 now = time(NULL);
 	struct tm	 tm;
-	int		 i;
+	int		 i, first;
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
@@ -203,7 +234,8 @@ make_backup_dir(const char *confdir, char **cause)
 		free(top);
 		return NULL;
 	}
-	for (i = 0; i < 100; i++) {
+	first = next_suffix(top, stamp);
+	for (i = first; i < first + 100; i++) {
 		d = i == 0 ? xasprintf("%s/%s", top, stamp) :
 		    xasprintf("%s/%s-%d", top, stamp, i);
 		if (mkdir(d, 0700) == 0) {
@@ -351,6 +383,13 @@ remove_backup_dir(const char *bdir)
 		closedir(d);
 	}
 	rmdir(bdir);
+	/* And mxpin.bak itself when this was its only backup. */
+	path = xstrdup(bdir);
+	if (strrchr(path, '/') != NULL) {
+		*strrchr(path, '/') = '\0';
+		rmdir(path);
+	}
+	free(path);
 }
 
 static void	prune_backups(const char *);
@@ -818,7 +857,8 @@ out:
 static int
 cmp_desc(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)b, *(char *const *)a);
+	/* Version order: STAMP-10 is newer than STAMP-9. */
+	return strverscmp(*(char *const *)b, *(char *const *)a);
 }
 
 char **

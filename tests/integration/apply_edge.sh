@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# mxpin apply at the edges: every real-world main.cf of the corpus keeps
+# every setting mxpin does not manage; a non-file table list gets mxpin's
+# table added in front; postmap's warnings about a table (exit 0 from
+# postmap) fail the apply with nothing changed.
+. "$(dirname "$0")/../lib.sh"
+
+make_cert "$T_TMP" primary
+cat >"$T_TMP/a.cfg" <<EOT
+domain = "domain.not";
+relay_host = "mx.domain.not";
+port = 26;
+recipients = [ "a@domain.not" ];
+certificate = "$T_TMP/primary.pem";
+EOT
+MANAGED='^(relay_domains|relay_recipient_maps|transport_maps|smtp_tls_policy_maps|smtp_tls_fingerprint_digest|config_directory) ='
+
+# --- the corpus: only managed settings change --------------------------------
+n=0
+for f in "$SHARED"/corpus/main.cf/*.main.cf; do
+	[ -f "$f" ] || continue
+	name=$(basename "$f" .main.cf)
+	D=$T_TMP/corpus-$name
+	mkdir -p "$D"
+	cp "$f" "$D/main.cf"
+	cp /etc/postfix/master.cf "$D/master.cf"
+	# Backdate: postconf waits for a main.cf whose mtime is not yet past.
+	touch -d '-1 min' "$D/main.cf"
+	if ! postconf -c "$D" -n >"$T_TMP/before.n" 2>/dev/null; then
+		skip "$name: apply keeps every other setting" "postconf cannot read it"
+		continue
+	fi
+	n=$((n + 1))
+	"$MXPIN" apply --no-reload -c "$D" "$T_TMP/a.cfg" >"$T_TMP/out" 2>&1; st=$?
+	if [ $st -ne 0 ]; then
+		# A refusal is fine only when it names why (e.g. the file's digest
+		# or domains); then nothing may have changed.
+		if cmp -s "$f" "$D/main.cf" && grep -q 'postmap: fatal' "$T_TMP/out"; then
+			ok "$name: Postfix itself rejects this main.cf; mxpin says why and changes nothing"
+		else
+			not_ok "$name: apply failed" "$(cat "$T_TMP/out")"
+		fi
+		continue
+	fi
+	touch -d '-1 min' "$D/main.cf"
+	postconf -c "$D" -n >"$T_TMP/after.n" 2>/dev/null
+	if diff <(grep -Ev "$MANAGED" "$T_TMP/before.n") <(grep -Ev "$MANAGED" "$T_TMP/after.n") >"$T_TMP/d"; then
+		ok "$name: every setting mxpin does not manage is unchanged (postconf -n)"
+	else
+		not_ok "$name: settings changed" "$(head -5 "$T_TMP/d")"
+	fi
+	# Every line that disappeared belonged to a managed definition.
+	# (a missing final newline is added before appending: not a removal)
+	removed=$(diff <(sed -e '$a\' "$f") "$D/main.cf" | grep '^< ' | grep -Ev '^< (relay_domains|relay_recipient_maps|transport_maps|smtp_tls_policy_maps|smtp_tls_fingerprint_digest) *=|^< [ 	]')
+	if [ -z "$removed" ]; then
+		ok "$name: only managed lines were replaced"
+	else
+		not_ok "$name: other lines were removed" "$removed"
+	fi
+	check "$name: the policy is found under the next-hop" \
+	    postmap -q '[mx.domain.not]:26' "$(postconf -c "$D" -xh smtp_tls_policy_maps | sed 's/,.*//; s/ .*//')"
+done
+check "the corpus was found and used ($n files)" test "$n" -ge 8
+
+# --- a non-file table list: ours is added in front -----------------------------
+R=$(new_confdir regexp)
+printf '/^postmaster@/ OK\n' >"$R/rcpt.regexp"
+postconf -c "$R" -e 'relay_recipient_maps = regexp:$config_directory/rcpt.regexp'
+"$MXPIN" apply --no-reload -c "$R" "$T_TMP/a.cfg" >/dev/null 2>&1
+check "a regexp table stays in relay_recipient_maps, mxpin's hash table in front" \
+    test "$(postconf -c "$R" -nh relay_recipient_maps)" = 'hash:${config_directory}/relay_recipient_maps.cf, regexp:$config_directory/rcpt.regexp'
+check "the regexp table file is untouched" test "$(cat "$R/rcpt.regexp")" = '/^postmaster@/ OK'
+
+# --- postmap warnings are failures ---------------------------------------------
+W=$(new_confdir warn)
+printf 'example.com smtp:[relay.example.com]\nthis-line-has-no-value\n' >"$W/transport"
+postconf -c "$W" -e 'transport_maps = hash:$config_directory/transport'
+before=$(tree_sum "$W")
+"$MXPIN" apply --no-reload -c "$W" "$T_TMP/a.cfg" >/dev/null 2>"$T_TMP/err"; st=$?
+check "a malformed line in their table fails the apply (78)" test $st -eq 78
+check "the message quotes postmap's warning and names the table" \
+    grep -q "$W/transport.*expected format" "$T_TMP/err"
+check "nothing was changed" test "$before" = "$(tree_sum "$W")"
+check "no temp files or backup left" bash -c "! ls -a '$W' | grep -q 'mxpin-\|mxpin.bak\|mxpin.journal'"
+printf 'example.com smtp:[a.example.com]\nexample.com smtp:[b.example.com]\n' >"$W/transport"
+before=$(tree_sum "$W")
+"$MXPIN" apply --no-reload -c "$W" "$T_TMP/a.cfg" >/dev/null 2>"$T_TMP/err"; st=$?
+check "a duplicate key in their table fails the apply (78)" test $st -eq 78
+check "the message says duplicate" grep -qi 'duplicate' "$T_TMP/err"
+check "nothing was changed (duplicate)" test "$before" = "$(tree_sum "$W")"
+t_done
