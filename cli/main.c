@@ -21,7 +21,8 @@ static const struct {
 	    "fingerprint [--digest md5|sha1|sha256|sha512] [--pubkey] CERTFILE" },
 	{ "probe", cmd_probe,
 	    "probe [-c DIR] [--digest ALG] [--timeout SECONDS] [--starttls|--tls] HOST[:PORT]" },
-	{ "check", cmd_check, "check [-c DIR] [--warn-days N]" },
+	{ "check", cmd_check,
+	    "check [-c DIR] [--warn-days N] [--timeout SECONDS]" },
 	{ "undo", cmd_undo, "undo [--list] [--no-reload] [-c DIR]" },
 };
 
