@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sysexits.h>
+#include <sys/stat.h>
 
 #include "atomic.h"
 #include "fprint.h"
@@ -95,49 +97,85 @@ kind_name(enum kind k)
 	return "";
 }
 
-/* Reads one line-oriented list into l; '#' comments and blank lines skip. */
+/*
+ * Adds one line of a line-oriented list to l: trimmed; '#' comments and
+ * blank lines skipped.
+ */
 static void
-parse_lines(struct strlist *l, const char *data, size_t len)
+add_line(struct strlist *l, const char *p, size_t len, uint32_t line)
 {
-	const char	*p = data, *end = data + len, *nl, *s, *e;
-	uint32_t	 line = 0;
+	const char	*s = p, *e = p + len;
 
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end;
-		line++;
-		s = p;
-		e = nl;
-		while (s < e && (*s == ' ' || *s == '\t'))
-			s++;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t' ||
-		    e[-1] == '\r'))
-			e--;
-		if (s < e && *s != '#')
-			strlist_add(l, s, (size_t)(e - s), line);
-		p = nl + 1;
-	}
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	if (s < e && *s != '#')
+		strlist_add(l, s, (size_t)(e - s), line);
 }
 
+/*
+ * Streams the file line by line (getline) so that a million recipients
+ * cost the list alone, not the list plus a copy of the file.
+ */
 int
 answers_read_recipients(struct answers *a, const char *path, char **cause)
 {
-	struct buf	b;
-	int		ret = -1;
+	struct stat	 st;
+	FILE		*fp;
+	char		*line = NULL;
+	size_t		 cap = 0, total = 0;
+	ssize_t		 n;
+	uint32_t	 lineno = 0;
+	int		 ret = -1, saved;
 
-	buf_init(&b);
-	if (file_read(path, RECIPIENTS_FILE_LIMIT, &b, cause) == -1) {
-		char *c = *cause;
-
-		*cause = xasprintf("recipients_file: %s", c);
-		free(c);
+	*cause = NULL;
+	if ((fp = fopen(path, "re")) == NULL) {
+		*cause = xasprintf("recipients_file: %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	/* The checks and words of file_read(). */
+	if (fstat(fileno(fp), &st) == -1) {
+		*cause = xasprintf("recipients_file: %s: %s", path,
+		    strerror(errno));
 		goto out;
 	}
-	parse_lines(&a->recipients, b.data, b.len);
+	if (S_ISDIR(st.st_mode)) {
+		*cause = xasprintf("recipients_file: %s: is a directory", path);
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size >
+	    RECIPIENTS_FILE_LIMIT) {
+		*cause = xasprintf("recipients_file: %s: file is too large (%jd "
+		    "bytes, at most %zu)", path, (intmax_t)st.st_size,
+		    RECIPIENTS_FILE_LIMIT);
+		goto out;
+	}
+	errno = 0;
+	while ((n = getline(&line, &cap, fp)) != -1) {
+		total += (size_t)n;
+		if (total > RECIPIENTS_FILE_LIMIT) {
+			*cause = xasprintf("recipients_file: %s: file is too "
+			    "large (more than %zu bytes)", path,
+			    RECIPIENTS_FILE_LIMIT);
+			goto out;
+		}
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		add_line(&a->recipients, line, (size_t)n, lineno);
+	}
+	if (ferror(fp)) {
+		saved = errno;
+		*cause = xasprintf("recipients_file: %s: %s", path,
+		    strerror(saved));
+		goto out;
+	}
 	ret = 0;
 out:
-	buf_free(&b);
+	free(line);
+	fclose(fp);
 	return ret;
 }
 
@@ -306,17 +344,22 @@ answers_validate(struct answers *a, size_t *ndupes, char **cause)
 		return -1;
 	}
 	for (i = 0; i < a->recipients.n; i++) {
+		/* The field is named only for a message: a million good
+		   recipients cost no string formatting. */
+		if (valid_recipient("", strlist_get(&a->recipients, i),
+		    a->domain, cause) == 0)
+			continue;
+		free(*cause);
+		*cause = NULL;
 		if (i < a->n_inline)
 			field = xasprintf("recipients[%zu]", i + 1);
 		else
 			field = xasprintf("recipients_file %s line %u",
 			    a->recipients_file, a->recipients.line[i]);
-		if (valid_recipient(field, strlist_get(&a->recipients, i),
-		    a->domain, cause) == -1) {
-			free(field);
-			return -1;
-		}
+		valid_recipient(field, strlist_get(&a->recipients, i),
+		    a->domain, cause);
 		free(field);
+		return -1;
 	}
 	*ndupes = strlist_dedupe(&a->recipients);
 	if (a->certificate == NULL && a->fingerprints.n == 0) {

@@ -132,17 +132,44 @@ staged_discard(struct staged *s)
 	s->tmp = s->db_tmp = s->db_path = NULL;
 }
 
-/* Writes data beside path and, for a table, builds its database. */
+/* A staged file's contents: len bytes of data, or file i of plan p
+   streamed (p != NULL). */
+struct source {
+	const char		*data;
+	size_t			 len;
+	const struct plan	*p;
+	enum plan_slot		 i;
+};
+
+/* Writes through a buffer the kernel takes in large pieces. */
 static int
-stage(const char *confdir, struct staged *s, const char *path,
-    const char *type, const char *data, size_t len, int *code, char **cause)
+fd_out(void *arg, const char *data, size_t len)
+{
+	return atomic_write_all(*(int *)arg, data, len);
+}
+
+static int
+write_source(void *arg, int fd)
+{
+	const struct source	*src = arg;
+
+	if (src->p == NULL)
+		return atomic_write_all(fd, src->data, src->len);
+	return plan_emit(src->p, src->i, fd_out, &fd);
+}
+
+/* Writes the source beside path and, for a table, builds its database. */
+static int
+stage_source(const char *confdir, struct staged *s, const char *path,
+    const char *type, const struct source *src, int *code, char **cause)
 {
 	const char	*suffix;
 
 	memset(s, 0, sizeof *s);
 	s->path = path;
 	s->type = type;
-	if (atomic_stage(path, data, len, 0644, &s->tmp, cause) == -1) {
+	if (atomic_stage_fn(path, write_source, (void *)src, 0644, &s->tmp,
+	    cause) == -1) {
 		*code = EX_CANTCREAT;
 		return -1;
 	}
@@ -151,6 +178,14 @@ stage(const char *confdir, struct staged *s, const char *path,
 	suffix = pfx_db_suffix(type);
 	s->db_path = xasprintf("%s%s", path, suffix);
 	s->db_tmp = xasprintf("%s%s", s->tmp, suffix);
+	/* postmap drops root for the source's owner, who may not write this
+	   directory: build from a root-owned source, then give the owner
+	   back. */
+	if (geteuid() == 0 && chown(s->tmp, 0, 0) == -1) {
+		*cause = xasprintf("%s: chown: %s", s->tmp, strerror(errno));
+		*code = EX_CANTCREAT;
+		return -1;
+	}
 	if (pfx_postmap(confdir, type, s->tmp, cause) == -1) {
 		char *c = *cause;
 
@@ -160,12 +195,27 @@ stage(const char *confdir, struct staged *s, const char *path,
 		*code = EX_CONFIG;
 		return -1;
 	}
+	if (access(path, F_OK) == 0 &&
+	    copy_owner_mode(path, s->tmp, cause) == -1) {
+		*code = EX_CANTCREAT;
+		return -1;
+	}
 	if (access(s->db_path, F_OK) == 0 &&
 	    copy_owner_mode(s->db_path, s->db_tmp, cause) == -1) {
 		*code = EX_CANTCREAT;
 		return -1;
 	}
 	return 0;
+}
+
+/* stage_source() of len bytes of data. */
+static int
+stage(const char *confdir, struct staged *s, const char *path,
+    const char *type, const char *data, size_t len, int *code, char **cause)
+{
+	struct source	src = { data, len, NULL, PLAN_MAINCF };
+
+	return stage_source(confdir, s, path, type, &src, code, cause);
 }
 
 static int
@@ -555,7 +605,7 @@ out:
 
 /* Checks with postmap -q that the tables say what the plan meant. */
 static int
-verify(const struct plan *p, const struct answers *a, char **cause)
+verify(const struct plan *p, char **cause)
 {
 	const struct plan_file	*pol = &p->files[PLAN_POLICY];
 	const struct plan_file	*tr = &p->files[PLAN_TRANSPORT];
@@ -599,8 +649,8 @@ verify(const struct plan *p, const struct answers *a, char **cause)
 	}
 	free(v);
 	v = NULL;
-	if (a->recipients.n > 0) {
-		const char *key = strlist_get(&a->recipients, 0);
+	if (p->recipients.n > 0) {
+		const char *key = strlist_get(&p->recipients, 0);
 
 		r = pfx_query(p->confdir, rc->type, rc->path, key, &v, cause);
 		if (r == -1)
@@ -686,7 +736,7 @@ apply_plan(const struct plan *p, const struct answers *a,
 	struct state	 state;
 	struct buf	 sbuf, sold;
 	char		*bdir = NULL, *spath, *c = NULL;
-	size_t		 i, n = 0, ncommitted = 0;
+	size_t		 i, n = 0, ncommitted = 0, first;
 	int		 code = EX_CANTCREAT, state_existed = 0, journaled = 0;
 	int		 have_state = 0;
 
@@ -725,23 +775,15 @@ apply_plan(const struct plan *p, const struct answers *a,
 		goto fail;
 	say(o, "backup", APPLY_OK, bdir);
 
-	/* Stage: tables first, main.cf, then the state. */
+	/*
+	 * Stage: main.cf first, then the tables, then the state; commit
+	 * order is the tables, main.cf, the state.  Postfix programs that
+	 * read a main.cf modified within the last second or two pause until
+	 * it has "cooled down" (dict_load_file_xt); staging main.cf before
+	 * the postmap runs lets that time pass while the tables are built,
+	 * not later in verify.
+	 */
 	say(o, "write", APPLY_START, NULL);
-	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++) {
-		const struct plan_file *f = &p->files[i];
-
-		if (!f->changed)
-			continue;
-		say(o, "postmap", APPLY_START, f->label);
-		if (stage(p->confdir, &st[n], f->path, f->type, f->new.data,
-		    f->new.len, &code, cause) == -1) {
-			n++;
-			say(o, "postmap", APPLY_FAIL, f->label);
-			goto fail;
-		}
-		n++;
-		say(o, "postmap", APPLY_OK, f->label);
-	}
 	if (p->files[PLAN_MAINCF].changed) {
 		if (stage(p->confdir, &st[n], p->files[PLAN_MAINCF].path, NULL,
 		    p->files[PLAN_MAINCF].new.data,
@@ -750,6 +792,22 @@ apply_plan(const struct plan *p, const struct answers *a,
 			goto fail;
 		}
 		n++;
+	}
+	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++) {
+		const struct plan_file	*f = &p->files[i];
+		struct source		 src = { NULL, 0, p, i };
+
+		if (!f->changed)
+			continue;
+		say(o, "postmap", APPLY_START, f->label);
+		if (stage_source(p->confdir, &st[n], f->path, f->type, &src,
+		    &code, cause) == -1) {
+			n++;
+			say(o, "postmap", APPLY_FAIL, f->label);
+			goto fail;
+		}
+		n++;
+		say(o, "postmap", APPLY_OK, f->label);
 	}
 	update_state(&state, p, a, bdir);
 	state_render(&state, &sbuf);
@@ -762,16 +820,26 @@ apply_plan(const struct plan *p, const struct answers *a,
 
 	/* Commit: from here on a failure restores the backup. */
 	journaled = 1;
-	for (i = 0; i < n; i++) {
+	/* The tables, then main.cf (staged first), then the state. */
+	first = p->files[PLAN_MAINCF].changed ? 1 : 0;
+	for (i = first; i < n - 1; i++) {
 		if (commit(&st[i], cause) == -1)
 			goto fail;
 		ncommitted++;
 	}
+	if (first == 1) {
+		if (commit(&st[0], cause) == -1)
+			goto fail;
+		ncommitted++;
+	}
+	if (commit(&st[n - 1], cause) == -1)
+		goto fail;
+	ncommitted++;
 	say(o, "write", APPLY_OK, NULL);
 
 	/* Verify with Postfix's own tools. */
 	say(o, "verify", APPLY_START, p->nexthop);
-	if (verify(p, a, cause) == -1) {
+	if (verify(p, cause) == -1) {
 		code = EX_CONFIG;
 		say(o, "verify", APPLY_FAIL, *cause);
 		goto fail;

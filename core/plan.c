@@ -394,6 +394,179 @@ add_str(struct strlist *l, char *s)
 	free(s);
 }
 
+/* --- the new contents, streamed ------------------------------------------ */
+
+#define EMIT_CHUNK	(128 * 1024)
+
+struct emitter {
+	plan_out_fn	 out;
+	void		*arg;
+	struct buf	 b;
+	int		 stopped;
+};
+
+static void
+em_flush(struct emitter *em)
+{
+	if (!em->stopped && em->b.len > 0 &&
+	    em->out(em->arg, em->b.data, em->b.len) == -1)
+		em->stopped = 1;
+	em->b.len = 0;
+}
+
+static void
+em_add(struct emitter *em, const char *s, size_t len)
+{
+	if (em->b.len + len > EMIT_CHUNK) {
+		em_flush(em);
+		if (len > EMIT_CHUNK) {
+			if (!em->stopped && em->out(em->arg, s, len) == -1)
+				em->stopped = 1;
+			return;
+		}
+	}
+	buf_add(&em->b, s, len);
+}
+
+/* The owned entries of the recipients table, one per recipient. */
+static void
+em_recipients(const struct plan *p, struct emitter *em)
+{
+	const struct strlist	*parts = &p->rcpt_parts;
+	const char		*r;
+	size_t			 i, k, rlen;
+
+	for (i = 0; i < p->recipients.n && !em->stopped; i++) {
+		r = strlist_get(&p->recipients, i);
+		rlen = strlen(r);
+		em_add(em, strlist_get(parts, 0), strlen(strlist_get(parts,
+		    0)));
+		for (k = 1; k < parts->n; k++) {
+			em_add(em, r, rlen);
+			em_add(em, strlist_get(parts, k),
+			    strlen(strlist_get(parts, k)));
+		}
+		em_add(em, "\n", 1);
+	}
+}
+
+int
+plan_emit(const struct plan *p, enum plan_slot i, plan_out_fn out, void *arg)
+{
+	const struct plan_file	*f = &p->files[i];
+	const struct table_edit	*e = &p->rcpt_edit;
+	struct emitter		 em;
+	size_t			 k;
+
+	if (i != PLAN_RECIPIENTS) {
+		if (f->new.len == 0)
+			return 0;
+		return out(arg, f->new.data, f->new.len);
+	}
+	memset(&em, 0, sizeof em);
+	em.out = out;
+	em.arg = arg;
+	buf_init(&em.b);
+	buf_reserve(&em.b, EMIT_CHUNK);
+	if (!f->exists) {
+		/* As rewrite_table() writes a new table. */
+		em_add(&em, p->rcpt_head, strlen(p->rcpt_head));
+		em_add(&em, "\n", 1);
+		em_recipients(p, &em);
+	} else {
+		/* As table_edit_apply(), with the text streamed. */
+		for (k = 0; k <= e->nkeep && !em.stopped; k++) {
+			if (k == e->insert && p->recipients.n > 0) {
+				if (e->eol != NULL)
+					em_add(&em, e->eol, strlen(e->eol));
+				em_recipients(p, &em);
+			}
+			if (k < e->nkeep)
+				em_add(&em, f->old.data + e->keep[k].off,
+				    e->keep[k].len);
+		}
+	}
+	em_flush(&em);
+	buf_free(&em.b);
+	return em.stopped ? -1 : 0;
+}
+
+static int
+append_out(void *arg, const char *data, size_t len)
+{
+	buf_add(arg, data, len);
+	return 0;
+}
+
+void
+plan_new_text(const struct plan *p, enum plan_slot i, struct buf *out)
+{
+	plan_emit(p, i, append_out, out);
+}
+
+/* Compares streamed contents with a buffer; stops at the first
+   difference. */
+struct same {
+	const char	*data;
+	size_t		 len;
+	size_t		 off;
+	int		 differ;
+};
+
+static int
+same_out(void *arg, const char *data, size_t len)
+{
+	struct same	*c = arg;
+
+	if (len > c->len - c->off || memcmp(c->data + c->off, data, len) != 0) {
+		c->differ = 1;
+		return -1;
+	}
+	c->off += len;
+	return 0;
+}
+
+static int
+same_buf(const struct buf *x, const struct buf *y)
+{
+	return x->len == y->len && (x->len == 0 ||
+	    memcmp(x->data, y->data, x->len) == 0);
+}
+
+static int
+same_strlist(const struct strlist *x, const struct strlist *y)
+{
+	size_t	i;
+
+	if (x->n != y->n)
+		return 0;
+	for (i = 0; i < x->n; i++)
+		if (strcmp(strlist_get(x, i), strlist_get(y, i)) != 0)
+			return 0;
+	return 1;
+}
+
+int
+plan_same(const struct plan *a, const struct plan *b)
+{
+	size_t	i;
+
+	for (i = 0; i < PLAN_NFILES; i++) {
+		if (a->files[i].changed != b->files[i].changed ||
+		    a->files[i].exists != b->files[i].exists ||
+		    strcmp(a->files[i].path, b->files[i].path) != 0 ||
+		    !same_buf(&a->files[i].new, &b->files[i].new) ||
+		    !same_buf(&a->files[i].old, &b->files[i].old))
+			return 0;
+	}
+	/* The recipients table follows from its old text (compared above),
+	   the domain, the format, the head and the list. */
+	return strcmp(a->domain, b->domain) == 0 &&
+	    strcmp(a->rcpt_head, b->rcpt_head) == 0 &&
+	    same_strlist(&a->rcpt_parts, &b->rcpt_parts) &&
+	    same_strlist(&a->recipients, &b->recipients);
+}
+
 int
 plan_build(struct answers *a, const struct pfx_config *pc,
     const char *tmpl_dir, struct plan **planp, char **cause)
@@ -421,6 +594,8 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 		plan_file_init(&p->files[i]);
 	strlist_init(&p->old_pins);
 	strlist_init(&p->pins);
+	strlist_init(&p->recipients);
+	strlist_init(&p->rcpt_parts);
 	strlist_init(&p->warnings);
 	strlist_init(&p->notes);
 	strlist_init(&p->commands);
@@ -540,17 +715,18 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	if (strlist_find(&p->pins, p->new_pin) == (size_t)-1)
 		strlist_add(&p->pins, p->new_pin, strlen(p->new_pin), 0);
 
-	/* Recipients table. */
+	/* Recipients table: a million lines are never built here, only
+	   compared with the old table as they stream (plan_emit). */
+	p->recipients = a->recipients;
+	strlist_init(&a->recipients);
+	templates_split(tm.recipient, "@ADDRESS@", &p->rcpt_parts);
+	p->rcpt_head = xstrdup(tm.head_recipients);
 	own.domain = p->domain;
 	own.key = p->domain;
-	names[0] = "@ADDRESS@";
-	for (i = 0; i < a->recipients.n; i++) {
-		vals[0] = strlist_get(&a->recipients, i);
-		templates_fill(&text, tm.recipient, names, vals, 1);
-		buf_addch(&text, '\n');
-	}
-	rewrite_table(&p->files[PLAN_RECIPIENTS], tm.head_recipients,
-	    owned_recipient, &own, &text);
+	if (p->files[PLAN_RECIPIENTS].exists)
+		table_edit_plan(p->files[PLAN_RECIPIENTS].old.data,
+		    p->files[PLAN_RECIPIENTS].old.len, owned_recipient, &own,
+		    &p->rcpt_edit);
 
 	/* Transport table. */
 	buf_reset(&text);
@@ -628,10 +804,11 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 
 	/* What changes, what runs, what to know. */
 	for (i = 0; i < PLAN_NFILES; i++) {
-		struct plan_file *f = &p->files[i];
+		struct plan_file	*f = &p->files[i];
+		struct same		 c = { f->old.data, f->old.len, 0, 0 };
 
-		f->changed = !f->exists || f->old.len != f->new.len ||
-		    memcmp(f->old.data, f->new.data, f->old.len) != 0;
+		f->changed = !f->exists || plan_emit(p, i, same_out, &c) == -1 ||
+		    c.off != c.len;
 	}
 	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++)
 		if (p->files[i].changed)
@@ -656,8 +833,8 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 		    "subdomains of %s (parent_domain_matches_subdomains); mail "
 		    "for them is refused unless listed, and is not covered by "
 		    "the pinned transport", p->domain));
-	if (a->recipients.n == 1 &&
-	    strlist_get(&a->recipients, 0)[0] == '@')
+	if (p->recipients.n == 1 &&
+	    strlist_get(&p->recipients, 0)[0] == '@')
 		add_str(&p->warnings, xasprintf("@%s accepts every address: "
 		    "mail to addresses the primary later rejects bounces from "
 		    "this backup (backscatter)", p->domain));
@@ -693,6 +870,10 @@ plan_free(struct plan *p)
 	free(p->new_pin);
 	strlist_free(&p->old_pins);
 	strlist_free(&p->pins);
+	strlist_free(&p->recipients);
+	strlist_free(&p->rcpt_parts);
+	free(p->rcpt_head);
+	table_edit_free(&p->rcpt_edit);
 	strlist_free(&p->warnings);
 	strlist_free(&p->notes);
 	strlist_free(&p->commands);
@@ -727,10 +908,15 @@ plan_diff(const struct plan *p, enum plan_slot i, struct buf *out,
 	const struct plan_file	*f = &p->files[i];
 	char			*a, *b;
 
+	struct buf		 nb;
+
+	buf_init(&nb);
+	plan_new_text(p, i, &nb);
 	a = f->exists ? xasprintf("a%s", f->path) : xstrdup("/dev/null");
 	b = xasprintf("b%s", f->path);
 	diff_unified(f->old.data != NULL ? f->old.data : "", f->old.len,
-	    f->new.data, f->new.len, a, b, out, st);
+	    nb.data != NULL ? nb.data : "", nb.len, a, b, out, st);
 	free(a);
 	free(b);
+	buf_free(&nb);
 }

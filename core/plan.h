@@ -13,6 +13,7 @@
 #include "diff.h"
 #include "postfix.h"
 #include "strlist.h"
+#include "table.h"
 #include "util.h"
 
 enum plan_slot {
@@ -31,7 +32,10 @@ struct plan_file {
 	int		 exists;	/* the file exists now */
 	int		 changed;	/* new differs from old */
 	struct buf	 old;		/* the contents now (empty if none) */
-	struct buf	 new;		/* the contents after apply */
+	struct buf	 new;		/* the contents after apply; empty
+					   for PLAN_RECIPIENTS, which may
+					   hold a million lines and is
+					   streamed by plan_emit() instead */
 };
 
 /* One main.cf setting the plan changes, for display. */
@@ -54,6 +58,13 @@ struct plan {
 	struct strlist		 pins;		/* in force after, oldest first */
 	char			*new_pin;	/* the pin these answers add */
 	size_t			 nrecipients;
+	struct strlist		 recipients;	/* taken from the answers,
+						   de-duplicated */
+	struct strlist		 rcpt_parts;	/* the recipient format cut
+						   at @ADDRESS@ */
+	char			*rcpt_head;	/* header of a new table */
+	struct table_edit	 rcpt_edit;	/* the old table's bytes
+						   kept (when it exists) */
 	size_t			 ndupes;	/* duplicate recipients merged */
 	struct plan_file	 files[PLAN_NFILES];
 	struct plan_setting	 settings[6];
@@ -67,8 +78,10 @@ struct plan {
  * Builds the plan for answers a (validated here with answers_validate())
  * against the config in force pc (pfx_load) and the templates in
  * tmpl_dir (NULL: templates_dir()).  Reads main.cf and the tables; writes
- * nothing.  0 with *planp (free with plan_free), or -1 with *cause naming
- * the field, the value and the problem.
+ * nothing.  The validated recipients move into the plan (a->recipients
+ * is left empty): a million of them are held once.  0 with *planp (free
+ * with plan_free), or -1 with *cause naming the field, the value and the
+ * problem.
  */
 int	 plan_build(struct answers *a, const struct pfx_config *pc,
 	    const char *tmpl_dir, struct plan **planp, char **cause);
@@ -76,6 +89,22 @@ void	 plan_free(struct plan *);
 
 /* How many files the plan changes. */
 size_t	 plan_nchanged(const struct plan *);
+
+/*
+ * Streams the new contents of file i to out(arg, data, len), in pieces
+ * of at most about 128 KiB, without building it whole.  out returns 0, or
+ * -1 to stop.  Returns 0, or -1 when out stopped it.
+ */
+typedef int	(*plan_out_fn)(void *arg, const char *data, size_t len);
+int	 plan_emit(const struct plan *, enum plan_slot i, plan_out_fn out,
+	    void *arg);
+
+/* Appends the new contents of file i to out. */
+void	 plan_new_text(const struct plan *, enum plan_slot i,
+	    struct buf *out);
+
+/* 1 when a and b change the same files to the same contents. */
+int	 plan_same(const struct plan *a, const struct plan *b);
 
 /* Appends the unified diff of file i (labels a/PATH, b/PATH, or
    /dev/null for a new file) to out. */

@@ -196,66 +196,142 @@ table_value(const struct table *t, size_t i)
 	return s;
 }
 
-/* The line end of the last terminated line ("\r\n" or "\n"). */
-static const char *
-file_line_end(const struct table *t)
+/* Adds bytes [off, off + len) of the old text to e's kept ranges. */
+static void
+edit_keep(struct table_edit *e, size_t off, size_t len)
 {
-	const char	*nl;
+	struct table_range	*last;
 
-	nl = memrchr(t->text, '\n', t->len);
-	if (nl != NULL && nl > t->text && nl[-1] == '\r')
-		return "\r\n";
-	return "\n";
+	if (len == 0)
+		return;
+	/* Contiguous ranges merge, never across the insertion point. */
+	if (e->nkeep > 0 && (e->removed == 0 || e->nkeep > e->insert)) {
+		last = &e->keep[e->nkeep - 1];
+		if (last->off + last->len == off) {
+			last->len += len;
+			return;
+		}
+	}
+	if (e->nkeep == e->cap) {
+		e->cap = e->cap == 0 ? 16 : e->cap * 2;
+		e->keep = xreallocarray(e->keep, e->cap, sizeof *e->keep);
+	}
+	e->keep[e->nkeep].off = off;
+	e->keep[e->nkeep].len = len;
+	e->nkeep++;
+}
+
+/* One entry [off, end) of data: kept, or removed when owned. */
+static void
+edit_entry(struct table_edit *e, const char *data, size_t off, size_t end,
+    size_t *pos, table_owned_fn owned, void *arg)
+{
+	size_t	llen, k, o, next;
+	int	kind;
+
+	next_line(data, off, end, &llen);
+	for (k = 0; k < llen && !pf_space((unsigned char)data[off + k]); k++)
+		;
+	if (!owned(data + off, k, arg))
+		return;
+	edit_keep(e, *pos, off - *pos);
+	if (e->removed++ == 0)
+		e->insert = e->nkeep;
+	/* Keep the comment and blank lines among the continuations. */
+	for (o = off; o < end; o = next) {
+		next = next_line(data, o, end, &llen);
+		kind = classify(data + o, llen);
+		if (kind == TL_BLANK || kind == TL_COMMENT)
+			edit_keep(e, o, next - o);
+	}
+	*pos = end;
+}
+
+void
+table_edit_plan(const char *data, size_t len, table_owned_fn owned,
+    void *arg, struct table_edit *e)
+{
+	size_t	off, next, llen, pos = 0, eoff = 0, eend = 0;
+	int	kind, have = 0;
+	const char *nl;
+
+	memset(e, 0, sizeof *e);
+	for (off = 0; off < len; off = next) {
+		next = next_line(data, off, len, &llen);
+		kind = classify(data + off, llen);
+		if (kind == TL_START) {
+			if (have)
+				edit_entry(e, data, eoff, eend, &pos, owned,
+				    arg);
+			eoff = off;
+			eend = next;
+			have = 1;
+		} else if (kind == TL_CONT && have)
+			eend = next;
+	}
+	if (have)
+		edit_entry(e, data, eoff, eend, &pos, owned, arg);
+	edit_keep(e, pos, len - pos);
+	if (e->removed == 0) {
+		e->insert = e->nkeep;
+		if (len > 0 && data[len - 1] != '\n') {
+			nl = memrchr(data, '\n', len);
+			e->eol = nl != NULL && nl > data && nl[-1] == '\r' ?
+			    "\r\n" : "\n";
+		}
+	}
+}
+
+void
+table_edit_free(struct table_edit *e)
+{
+	free(e->keep);
+	memset(e, 0, sizeof *e);
+}
+
+void
+table_edit_apply(const struct table_edit *e, const char *data,
+    const char *text, size_t len, struct buf *out)
+{
+	size_t	i;
+
+	for (i = 0; i <= e->nkeep; i++) {
+		if (i == e->insert && len > 0) {
+			if (e->eol != NULL)
+				buf_addstr(out, e->eol);
+			buf_add(out, text, len);
+			if (text[len - 1] != '\n')
+				buf_addch(out, '\n');
+		}
+		if (i < e->nkeep)
+			buf_add(out, data + e->keep[i].off, e->keep[i].len);
+	}
 }
 
 size_t
 table_replace(struct table *t, table_owned_fn owned, void *arg,
     const char *text, size_t len)
 {
-	const struct tent	*e;
+	struct table_edit	 e;
 	struct buf		 out;
-	size_t			 i, pos = 0, removed = 0, off, next, llen;
+	size_t			 removed;
 	char			*s;
 	size_t			 slen;
-	int			 kind;
 
-	buf_init(&out);
-	buf_reserve(&out, t->len + len + 2);
-	for (i = 0; i < t->nents; i++) {
-		struct table_entry	te;
-
-		e = &t->ents[i];
-		table_entry(t, i, &te);
-		if (!owned(te.key, te.keylen, arg))
-			continue;
-		buf_add(&out, t->text + pos, e->off - pos);
-		if (removed++ == 0 && len > 0) {
-			buf_add(&out, text, len);
-			if (text[len - 1] != '\n')
-				buf_addch(&out, '\n');
-		}
-		/* Keep the comment and blank lines among the continuations. */
-		for (off = e->off; off < e->end; off = next) {
-			next = next_line(t->text, off, e->end, &llen);
-			kind = classify(t->text + off, llen);
-			if (kind == TL_BLANK || kind == TL_COMMENT)
-				buf_add(&out, t->text + off, next - off);
-		}
-		pos = e->end;
-	}
-	buf_add(&out, t->text + pos, t->len - pos);
-	if (removed == 0 && len > 0) {
-		if (t->len > 0 && t->text[t->len - 1] != '\n')
-			buf_addstr(&out, file_line_end(t));
-		buf_add(&out, text, len);
-		if (text[len - 1] != '\n')
-			buf_addch(&out, '\n');
-	}
-	if (removed == 0 && out.len == t->len) {
-		buf_free(&out);
+	table_edit_plan(t->text, t->len, owned, arg, &e);
+	removed = e.removed;
+	if (removed == 0 && len == 0) {
+		table_edit_free(&e);
 		return 0;
 	}
+	buf_init(&out);
+	buf_reserve(&out, t->len + len + 2);
+	table_edit_apply(&e, t->text, text, len, &out);
+	table_edit_free(&e);
 	free(t->text);
+	free(t->ents);
+	t->ents = NULL;
+	t->cap = 0;
 	s = buf_detach(&out, &slen);
 	index_text(t, s, slen);
 	return removed;

@@ -67,6 +67,34 @@ typedef int	(*table_owned_fn)(const char *key, size_t keylen, void *arg);
 size_t		 table_replace(struct table *, table_owned_fn owned, void *arg,
 		    const char *text, size_t len);
 
+/*
+ * What table_replace() would make of len bytes of data, worked out
+ * without copying them: the new text is the byte ranges keep[] of data,
+ * in order, with the new entries going before keep[insert] (insert ==
+ * nkeep: after them all), preceded by eol when it is not NULL (an
+ * unterminated last line, when nothing is owned).  So a caller can
+ * stream a large result, or compare it with data, without building it.
+ * Free with table_edit_free().
+ */
+struct table_range {
+	size_t	off;
+	size_t	len;
+};
+struct table_edit {
+	struct table_range	*keep;
+	size_t			 nkeep;
+	size_t			 cap;
+	size_t			 insert;
+	size_t			 removed;	/* owned entries */
+	const char		*eol;		/* static string, or NULL */
+};
+void		 table_edit_plan(const char *data, size_t len,
+		    table_owned_fn owned, void *arg, struct table_edit *);
+void		 table_edit_free(struct table_edit *);
+/* Appends the edit's result with text (as table_replace takes it) to out. */
+void		 table_edit_apply(const struct table_edit *, const char *data,
+		    const char *text, size_t len, struct buf *out);
+
 /* Appends the current text to out. */
 void		 table_write(const struct table *, struct buf *out);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strlist.h"
 #include "util.h"
 
 #ifndef MXPIN_TEMPLATEDIR
@@ -171,4 +172,21 @@ templates_fill(struct buf *out, const char *fmt, const char *const names[],
 		}
 	}
 	buf_addstr(out, p);
+}
+
+void
+templates_split(const char *fmt, const char *name, struct strlist *parts)
+{
+	const char	*p = fmt, *at, *lit = fmt;
+	size_t		 len = strlen(name);
+
+	/* The scan of templates_fill() with one name. */
+	while ((at = strchr(p, '@')) != NULL) {
+		if (strncmp(at, name, len) == 0) {
+			strlist_add(parts, lit, (size_t)(at - lit), 0);
+			p = lit = at + len;
+		} else
+			p = at + 1;
+	}
+	strlist_add(parts, lit, strlen(lit), 0);
 }

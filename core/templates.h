@@ -32,4 +32,13 @@ struct buf;
 void	 templates_fill(struct buf *out, const char *fmt,
 	    const char *const names[], const char *const values[], int n);
 
+/*
+ * fmt cut at each "@NAME@" templates_fill() would replace with name
+ * alone: filling it with v is parts[0] v parts[1] ... v parts[n-1].
+ * Appends the parts to parts (n >= 1).
+ */
+struct strlist;
+void	 templates_split(const char *fmt, const char *name,
+	    struct strlist *parts);
+
 #endif

@@ -15,6 +15,9 @@ struct rlist {
 	struct strlist	 text;	/* every string added (removed ones too) */
 	uint32_t	*idx;	/* the live entries, in order */
 	size_t		 n, cap;
+	uint32_t	*set;	/* live text indexes + 1, open addressing
+				   by case-folded hash (0: empty) */
+	size_t		 setsize;	/* a power of two, > 2 n */
 };
 
 void		 rlist_init(struct rlist *);
@@ -31,6 +34,8 @@ rlist_get(const struct rlist *r, size_t i)
 }
 /* Index of s (ASCII case-insensitive), or (size_t)-1. */
 size_t		 rlist_find(const struct rlist *, const char *s);
+/* 1 when s is there (ASCII case-insensitive); O(1), for every redraw. */
+int		 rlist_has(const struct rlist *, const char *s);
 /* Inserts s at position at (at most count) unless it is already there.
    Returns 1 when added, 0 when a duplicate. */
 int		 rlist_insert(struct rlist *, size_t at, const char *s);

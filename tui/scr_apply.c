@@ -94,29 +94,6 @@ progress(void *arg, const char *step, enum apply_state st,
 	wiz_redraw(w);
 }
 
-static int
-same_buf(const struct buf *x, const struct buf *y)
-{
-	return x->len == y->len && (x->len == 0 ||
-	    memcmp(x->data, y->data, x->len) == 0);
-}
-
-/* Same files, same contents. */
-static int
-same_plan(const struct plan *a, const struct plan *b)
-{
-	size_t	i;
-
-	for (i = 0; i < PLAN_NFILES; i++) {
-		if (a->files[i].changed != b->files[i].changed ||
-		    strcmp(a->files[i].path, b->files[i].path) != 0 ||
-		    !same_buf(&a->files[i].new, &b->files[i].new) ||
-		    !same_buf(&a->files[i].old, &b->files[i].old))
-			return 0;
-	}
-	return 1;
-}
-
 static void
 run(struct wiz *w)
 {
@@ -153,7 +130,7 @@ run(struct wiz *w)
 		w->code = EX_DATAERR;
 		goto out;
 	}
-	if (w->plan == NULL || !same_plan(p, w->plan)) {
+	if (w->plan == NULL || !plan_same(p, w->plan)) {
 		error = xstrdup("the configuration changed since the review; "
 		    "nothing was written: go back (Esc) and review again");
 		w->code = EX_TEMPFAIL;

@@ -67,7 +67,7 @@ static int
 has_wildcard(struct wiz *w)
 {
 	char	*wild = xasprintf("@%s", field_text(&w->domain));
-	int	 r = rlist_find(&w->rcpt, wild) != (size_t)-1;
+	int	 r = rlist_has(&w->rcpt, wild);
 
 	free(wild);
 	return r;
