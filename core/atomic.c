@@ -36,16 +36,14 @@ atomic_target(const char *path, char **cause)
 
 	*cause = NULL;
 	for (hops = 0; hops < 40; hops++) {
-		if (lstat(cur, &st) == -1 || !S_ISLNK(st.st_mode)) {
-			if (hops > 0 && lstat(cur, &st) == -1 &&
-			    errno == ENOENT) {
-				/* A dangling link: the target will be created,
-				   as a plain write through the link would. */
-			}
+		/* Not a link (or missing: a dangling link's target is
+		   created, as a plain write through the link would). */
+		if (lstat(cur, &st) == -1 || !S_ISLNK(st.st_mode))
 			return cur;
-		}
-		if ((n = readlink(cur, link, sizeof link - 1)) == -1) {
-			*cause = xasprintf("%s: %s", cur, strerror(errno));
+		if ((n = readlink(cur, link, sizeof link)) == -1 ||
+		    (size_t)n >= sizeof link) {
+			*cause = xasprintf("%s: %s", cur, n == -1 ?
+			    strerror(errno) : "symbolic link too long");
 			free(cur);
 			return NULL;
 		}
@@ -84,16 +82,54 @@ out:
 	return ret;
 }
 
+/* Writes all len bytes of data to fd.  0, or -1 with errno. */
+int
+atomic_write_all(int fd, const void *data, size_t len)
+{
+	const char	*p = data;
+	size_t		 done = 0;
+	ssize_t		 n;
+
+	while (done < len) {
+		n = write(fd, p + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+struct mem_source {
+	const void	*data;
+	size_t		 len;
+};
+
+static int
+write_mem(void *arg, int fd)
+{
+	const struct mem_source	*m = arg;
+
+	return atomic_write_all(fd, m->data, m->len);
+}
+
 int
 atomic_stage(const char *path, const void *data, size_t len, mode_t newmode,
     char **tmpp, char **cause)
 {
+	struct mem_source	m = { data, len };
+
+	return atomic_stage_fn(path, write_mem, &m, newmode, tmpp, cause);
+}
+
+int
+atomic_stage_fn(const char *path, int (*writer)(void *, int), void *arg,
+    mode_t newmode, char **tmpp, char **cause)
+{
 	char		*target = NULL, *d = NULL, *base = NULL, *tmp = NULL;
 	char		*copy;
-	const char	*p = data;
 	struct stat	 st;
-	size_t		 done = 0;
-	ssize_t		 n;
 	int		 fd = -1, ret = -1, saved, have_old;
 
 	*cause = NULL;
@@ -117,16 +153,10 @@ atomic_stage(const char *path, const void *data, size_t len, mode_t newmode,
 		tmp = NULL;
 		goto out;
 	}
-	while (done < len) {
-		n = write(fd, p + done, len - done);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*cause = xasprintf("%s: writing %s: %s", target, tmp,
-			    strerror(errno));
-			goto out;
-		}
-		done += (size_t)n;
+	if (writer(arg, fd) == -1) {
+		*cause = xasprintf("%s: writing %s: %s", target, tmp,
+		    strerror(errno));
+		goto out;
 	}
 	if (have_old) {
 		if (fchown(fd, st.st_uid, st.st_gid) == -1 && geteuid() == 0) {

@@ -16,8 +16,9 @@
 
 /*
  * The file a write to path really replaces: path itself, or the final
- * target of a symlink chain (resolved relative to each link).  Returns
- * a malloc'd path, or NULL with *cause (a dangling or looping link).
+ * target of a symlink chain (resolved relative to each link; a dangling
+ * link gives the path it names, which a write then creates).  Returns a
+ * malloc'd path, or NULL with *cause (a looping or unreadable link).
  */
 char	*atomic_target(const char *path, char **cause);
 
@@ -31,6 +32,16 @@ char	*atomic_target(const char *path, char **cause);
  */
 int	 atomic_stage(const char *path, const void *data, size_t len,
 	    mode_t newmode, char **tmpp, char **cause);
+
+/*
+ * atomic_stage, with the contents written by writer(arg, fd) (0, or -1
+ * with errno set), so a large file is streamed, never held whole.
+ */
+int	 atomic_stage_fn(const char *path, int (*writer)(void *, int),
+	    void *arg, mode_t newmode, char **tmpp, char **cause);
+
+/* Writes all len bytes to fd (EINTR retried).  0, or -1 with errno. */
+int	 atomic_write_all(int fd, const void *data, size_t len);
 
 /* Renames tmp onto path's target and fsyncs the directory.  0 or -1. */
 int	 atomic_commit(const char *tmp, const char *path, char **cause);
