@@ -85,36 +85,6 @@ check_headline(const struct check_domain *d)
 	return d->nf > 0 ? &d->f[0] : NULL;
 }
 
-/* Splits a Postfix list (whitespace and commas; {...} kept whole), as
-   plan.c reads the maps parameters. */
-static void
-list_tokens(const char *v, struct strlist *out)
-{
-	const char	*p = v, *s;
-	int		 depth;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n' ||
-		    *p == '\r')
-			p++;
-		if (*p == '\0')
-			break;
-		s = p;
-		depth = 0;
-		while (*p != '\0') {
-			if (*p == '{')
-				depth++;
-			else if (*p == '}' && depth > 0)
-				depth--;
-			else if (depth == 0 && (*p == ' ' || *p == '\t' ||
-			    *p == ',' || *p == '\n' || *p == '\r'))
-				break;
-			p++;
-		}
-		strlist_add(out, s, (size_t)(p - s), 0);
-	}
-}
-
 /* Two fingerprints are the same when they differ only in colons and the
    case of the hex digits (as Postfix compares them). */
 static int
@@ -163,7 +133,7 @@ lookup_maps(const char *confdir, const char *maps, const char *key,
 
 	*value = *where = *cause = NULL;
 	strlist_init(&tok);
-	list_tokens(maps != NULL ? maps : "", &tok);
+	pfx_list_split(maps != NULL ? maps : "", &tok);
 	for (i = 0; i < tok.n; i++) {
 		t = strlist_get(&tok, i);
 		if ((colon = strchr(t, ':')) == NULL || colon == t) {

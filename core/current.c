@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan.h"
 #include "table.h"
 #include "util.h"
 
@@ -19,8 +20,8 @@ current_recipients(const char *spec, const char *domain,
 	struct buf		 b;
 	struct table		*t;
 	struct table_entry	 e;
-	const char		*path, *at;
-	size_t			 i, dlen = strlen(domain);
+	const char		*path;
+	size_t			 i;
 
 	*cause = NULL;
 	path = strchr(spec, ':');
@@ -33,9 +34,7 @@ current_recipients(const char *spec, const char *domain,
 	t = table_parse(b.data, b.len);
 	for (i = 0; i < table_count(t); i++) {
 		table_entry(t, i, &e);
-		at = memrchr(e.key, '@', e.keylen);
-		if (at == NULL || (size_t)(e.key + e.keylen - at - 1) != dlen ||
-		    ascii_ncasecmp(at + 1, domain, dlen) != 0)
+		if (!plan_owns_recipient(e.key, e.keylen, domain))
 			continue;
 		strlist_add(out, e.key, e.keylen, (uint32_t)e.line);
 	}

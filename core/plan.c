@@ -20,48 +20,6 @@
 /* main.cf and tables are read with this limit. */
 #define CONFIG_FILE_LIMIT	((size_t)4 << 30)
 
-/* Splits a Postfix list (whitespace and commas; {...} kept whole). */
-static void
-list_tokens(const char *v, struct strlist *out)
-{
-	const char	*p = v, *s;
-	int		 depth;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n' ||
-		    *p == '\r')
-			p++;
-		if (*p == '\0')
-			break;
-		s = p;
-		depth = 0;
-		while (*p != '\0') {
-			if (*p == '{')
-				depth++;
-			else if (*p == '}' && depth > 0)
-				depth--;
-			else if (depth == 0 && (*p == ' ' || *p == '\t' ||
-			    *p == ',' || *p == '\n' || *p == '\r'))
-				break;
-			p++;
-		}
-		strlist_add(out, s, (size_t)(p - s), 0);
-	}
-}
-
-static int
-list_has(const char *v, const char *item)
-{
-	struct strlist	l;
-	int		found;
-
-	strlist_init(&l);
-	list_tokens(v != NULL ? v : "", &l);
-	found = strlist_find(&l, item) != (size_t)-1;
-	strlist_free(&l);
-	return found;
-}
-
 static int
 read_optional(const char *path, struct buf *b, int *exists, char **cause)
 {
@@ -85,15 +43,36 @@ struct owner {
 	const char	*key;		/* transport: domain; policy: nexthop */
 };
 
+int
+plan_owns_recipient(const char *key, size_t keylen, const char *domain)
+{
+	const char	*at = memrchr(key, '@', keylen);
+	size_t		 dlen = strlen(domain);
+
+	return at != NULL && (size_t)(key + keylen - at - 1) == dlen &&
+	    ascii_ncasecmp(at + 1, domain, dlen) == 0;
+}
+
 static int
 owned_recipient(const char *key, size_t keylen, void *arg)
 {
 	const struct owner	*o = arg;
-	const char		*at = memrchr(key, '@', keylen);
-	size_t			 dlen = strlen(o->domain);
 
-	return at != NULL && (size_t)(key + keylen - at - 1) == dlen &&
-	    ascii_ncasecmp(at + 1, o->domain, dlen) == 0;
+	return plan_owns_recipient(key, keylen, o->domain);
+}
+
+char *
+plan_nexthop(const char *host, int port)
+{
+	char	*h = xstrdup(host), *r;
+
+	ascii_lower(h);
+	if (port == 25 || port == 0)
+		r = xasprintf("[%s]", h);
+	else
+		r = xasprintf("[%s]:%d", h, port);
+	free(h);
+	return r;
 }
 
 static int
@@ -116,7 +95,7 @@ plan_parse_policy(const char *v, struct strlist *l)
 	int		 is_fp = 0;
 
 	strlist_init(&tok);
-	list_tokens(v, &tok);
+	pfx_list_split(v, &tok);
 	for (i = 0; i < tok.n; i++) {
 		t = strlist_get(&tok, i);
 		if (i == 0) {
@@ -182,7 +161,7 @@ choose_table(const struct pfx_config *pc, const char *expanded,
 	size_t		 i;
 
 	strlist_init(&tok);
-	list_tokens(expanded, &tok);
+	pfx_list_split(expanded, &tok);
 	for (i = 0; i < tok.n; i++) {
 		t = strlist_get(&tok, i);
 		if ((colon = strchr(t, ':')) == NULL || colon[1] != '/')
@@ -611,19 +590,16 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	p->port = answers_port(a);
 	p->pin = a->pin;
 	p->nrecipients = a->recipients.n;
-	if (p->port == 25)
-		p->nexthop = xasprintf("[%s]", p->host);
-	else
-		p->nexthop = xasprintf("[%s]:%d", p->host, p->port);
+	p->nexthop = plan_nexthop(p->host, p->port);
 	p->transport = xasprintf("smtp:%s", p->nexthop);
 	if (p->ndupes > 0)
 		add_str(&p->notes, xasprintf("%zu duplicate recipient%s merged",
 		    p->ndupes, p->ndupes == 1 ? "" : "s"));
 
 	/* The domain must not be a final destination here. */
-	if (list_has(pc->mydestination, p->domain) ||
-	    list_has(pc->virtual_alias_domains, p->domain) ||
-	    list_has(pc->virtual_mailbox_domains, p->domain)) {
+	if (pfx_list_has(pc->mydestination, p->domain) ||
+	    pfx_list_has(pc->virtual_alias_domains, p->domain) ||
+	    pfx_list_has(pc->virtual_mailbox_domains, p->domain)) {
 		*cause = xasprintf("domain \"%s\": is a final destination on "
 		    "this server (mydestination or virtual_*_domains); a backup "
 		    "MX must relay it, not deliver it: remove it there first",
@@ -765,7 +741,7 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	/* main.cf. */
 	mc = maincf_parse(p->files[PLAN_MAINCF].old.data,
 	    p->files[PLAN_MAINCF].old.len);
-	if (!list_has(pc->relay_domains, p->domain)) {
+	if (!pfx_list_has(pc->relay_domains, p->domain)) {
 		raw = maincf_get(mc, "relay_domains");
 		if (raw == NULL && pc->relay_domains[0] != '\0') {
 			add_str(&p->notes, xasprintf("relay_domains was not set "
@@ -786,7 +762,7 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	if (*add[PLAN_RECIPIENTS] != '\0' &&
 	    pc->relay_recipient_maps[0] == '\0' &&
 	    pc->relay_domains[0] != '\0' &&
-	    !(list_has(pc->relay_domains, p->domain) &&
+	    !(pfx_list_has(pc->relay_domains, p->domain) &&
 	    strchr(pc->relay_domains, ',') == NULL &&
 	    strchr(pc->relay_domains, ' ') == NULL))
 		add_str(&p->warnings, xasprintf("relay_recipient_maps was "
@@ -828,7 +804,7 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	    "maximal_queue_lifetime (%s) for the primary; after that it "
 	    "bounces: a down or mismatching primary defers, not forever",
 	    p->domain, pc->maximal_queue_lifetime));
-	if (list_has(pc->parent_matches, "relay_domains"))
+	if (pfx_list_has(pc->parent_matches, "relay_domains"))
 		add_str(&p->warnings, xasprintf("relay_domains also matches "
 		    "subdomains of %s (parent_domain_matches_subdomains); mail "
 		    "for them is refused unless listed, and is not covered by "

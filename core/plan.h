@@ -112,6 +112,18 @@ void	 plan_diff(const struct plan *, enum plan_slot i, struct buf *out,
 	    struct diff_stat *st);
 
 /*
+ * The next-hop for host and port, "[host]" (port 25) or "[host]:port",
+ * lower case: the transport's next-hop AND the policy key (one string,
+ * since a key that does not match fails open).  Caller frees.
+ */
+char	*plan_nexthop(const char *host, int port);
+
+/* 1 when a relay_recipient_maps key (as written) belongs to domain:
+   user@domain or @domain, ASCII case-insensitively. */
+int	 plan_owns_recipient(const char *key, size_t keylen,
+	    const char *domain);
+
+/*
  * The fingerprints of the policy value v ("fingerprint match=A|B ..."),
  * appended to l as written.  Returns 1 when v is a fingerprint policy.
  */

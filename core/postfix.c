@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "strlist.h"
 #include "util.h"
 
 /* Trims a trailing newline run and returns the first line of s. */
@@ -295,4 +296,45 @@ pfx_db_suffix(const char *type)
 		if (strcmp(type, types[i].type) == 0)
 			return types[i].suffix;
 	return NULL;
+}
+
+void
+pfx_list_split(const char *v, struct strlist *out)
+{
+	const char	*p = v, *s;
+	int		 depth;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n' ||
+		    *p == '\r')
+			p++;
+		if (*p == '\0')
+			break;
+		s = p;
+		depth = 0;
+		while (*p != '\0') {
+			if (*p == '{')
+				depth++;
+			else if (*p == '}' && depth > 0)
+				depth--;
+			else if (depth == 0 && (*p == ' ' || *p == '\t' ||
+			    *p == ',' || *p == '\n' || *p == '\r'))
+				break;
+			p++;
+		}
+		strlist_add(out, s, (size_t)(p - s), 0);
+	}
+}
+
+int
+pfx_list_has(const char *v, const char *item)
+{
+	struct strlist	l;
+	int		found;
+
+	strlist_init(&l);
+	pfx_list_split(v != NULL ? v : "", &l);
+	found = strlist_find(&l, item) != (size_t)-1;
+	strlist_free(&l);
+	return found;
 }

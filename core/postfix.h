@@ -64,6 +64,15 @@ int	 pfx_running(const char *confdir);
 /* postfix -c DIR reload.  0, or -1 with *cause. */
 int	 pfx_reload(const char *confdir, char **cause);
 
+/*
+ * Splits a Postfix list value (whitespace and commas separate; a {...}
+ * group stays one item, as in inline:{...}) and appends the items to out.
+ */
+struct strlist;
+void	 pfx_list_split(const char *value, struct strlist *out);
+/* 1 when item is one of value's list items (ASCII case-insensitive). */
+int	 pfx_list_has(const char *value, const char *item);
+
 /* Output file suffix postmap makes for a type (".db", ".cdb", ".lmdb"),
    or NULL for a type mxpin cannot build. */
 const char *pfx_db_suffix(const char *type);

@@ -69,18 +69,7 @@ wiz_state(struct wiz *w)
 char *
 wiz_nexthop(const struct wiz *w)
 {
-	char	*h = xstrdup(field_text(&w->host)), *r;
-	int	 port = atoi(field_text(&w->port));
-
-	/* The same rule as plan_build(): brackets always, the port only
-	   when it is not 25. */
-	ascii_lower(h);
-	if (port == 25 || port == 0)
-		r = xasprintf("[%s]", h);
-	else
-		r = xasprintf("[%s]:%d", h, port);
-	free(h);
-	return r;
+	return plan_nexthop(field_text(&w->host), atoi(field_text(&w->port)));
 }
 
 void
