@@ -295,6 +295,57 @@ check_digest_change(struct plan *p, const struct pfx_config *pc,
 	return ret;
 }
 
+/*
+ * The policy entry belongs to the next-hop, not to the domain: when
+ * another domain's transport entry uses the same next-hop, dropping a pin
+ * would cut that domain off from its primary.  Refused, with the way out.
+ */
+static int
+check_shared_nexthop(struct plan *p, char **cause)
+{
+	struct plan_file	*f = &p->files[PLAN_TRANSPORT];
+	struct table		*t;
+	struct table_entry	 e;
+	char			*v;
+	size_t			 i, dropped = 0;
+	int			 ret = 0;
+
+	for (i = 0; i < p->old_pins.n; i++) {
+		char *norm = NULL, *c2 = NULL;
+		enum fp_digest dg;
+
+		if (fp_digest_parse(p->digest, &dg) == 0 &&
+		    fp_normalize(strlist_get(&p->old_pins, i), dg, &norm,
+		    &c2) == 0 && strlist_find(&p->pins, norm) == (size_t)-1)
+			dropped++;
+		free(norm);
+		free(c2);
+	}
+	if (dropped == 0 || !f->exists)
+		return 0;
+	t = table_parse(f->old.data, f->old.len);
+	for (i = 0; i < table_count(t) && ret == 0; i++) {
+		table_entry(t, i, &e);
+		if (e.keylen == strlen(p->domain) &&
+		    ascii_ncasecmp(e.key, p->domain, e.keylen) == 0)
+			continue;
+		v = table_value(t, i);
+		if (ascii_casecmp(v, p->transport) == 0) {
+			*cause = xasprintf("relay_host \"%s\", port %d: the "
+			    "next-hop %s also serves %.*s (line %zu of %s), and "
+			    "the TLS policy belongs to the next-hop: replacing "
+			    "its pins would cut %.*s off too; set keep_previous "
+			    "= true, or give the domains distinct next-hops",
+			    p->host, p->port, p->nexthop, (int)e.keylen, e.key,
+			    e.line, f->path, (int)e.keylen, e.key);
+			ret = -1;
+		}
+		free(v);
+	}
+	table_free(t);
+	return ret;
+}
+
 /* Computes the pin these answers add. */
 static int
 new_pin(struct plan *p, struct answers *a, enum fp_digest dg, char **cause)
@@ -690,6 +741,8 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 		goto out;
 	if (strlist_find(&p->pins, p->new_pin) == (size_t)-1)
 		strlist_add(&p->pins, p->new_pin, strlen(p->new_pin), 0);
+	if (check_shared_nexthop(p, cause) == -1)
+		goto out;
 
 	/* Recipients table: a million lines are never built here, only
 	   compared with the old table as they stream (plan_emit). */

@@ -88,4 +88,35 @@ before=$(tree_sum "$W")
 check "a duplicate key in their table fails the apply (78)" test $st -eq 78
 check "the message says duplicate" grep -qi 'duplicate' "$T_TMP/err"
 check "nothing was changed (duplicate)" test "$before" = "$(tree_sum "$W")"
+
+# --- two domains behind one primary share its policy entry ------------------------
+S=$(new_confdir shared)
+make_cert "$T_TMP" renewed
+two() {	# two FILE DOMAIN CERT KEEP
+	cat >"$1" <<EOT
+domain = "$2";
+relay_host = "mx.domain.not";
+port = 26;
+recipients = [ "a@$2" ];
+certificate = "$3";
+keep_previous = $4;
+EOT
+}
+two "$T_TMP/d1.cfg" domain.not "$T_TMP/primary.pem" false
+two "$T_TMP/d2.cfg" other.not "$T_TMP/primary.pem" false
+"$MXPIN" apply --no-reload -c "$S" "$T_TMP/d1.cfg" >/dev/null 2>&1
+"$MXPIN" apply --no-reload -c "$S" "$T_TMP/d2.cfg" >/dev/null 2>"$T_TMP/err"
+check "a second domain behind the same primary, same certificate: applied" test $? -eq 0
+two "$T_TMP/d3.cfg" other.not "$T_TMP/renewed.pem" false
+before=$(tree_sum "$S")
+"$MXPIN" apply --no-reload -c "$S" "$T_TMP/d3.cfg" >/dev/null 2>"$T_TMP/err"; st=$?
+check "replacing the shared next-hop's pin is refused (65)" test $st -eq 65
+check "the refusal names the other domain and the way out" \
+    grep -q 'also serves domain.not.*keep_previous' "$T_TMP/err"
+check "the refusal wrote nothing" test "$before" = "$(tree_sum "$S")"
+two "$T_TMP/d4.cfg" other.not "$T_TMP/renewed.pem" true
+"$MXPIN" apply --no-reload -c "$S" "$T_TMP/d4.cfg" >/dev/null 2>&1
+check "with keep_previous the shared policy holds both pins" \
+    test "$(postmap -q '[mx.domain.not]:26' "hash:$S/tls_policy.cf")" = \
+    "fingerprint match=$(openssl_fp "$T_TMP/primary.pem" sha256)|$(openssl_fp "$T_TMP/renewed.pem" sha256)"
 t_done
