@@ -346,6 +346,43 @@ check_shared_nexthop(struct plan *p, char **cause)
 	return ret;
 }
 
+static void
+add_str(struct strlist *l, char *s)
+{
+	strlist_add(l, s, strlen(s), 0);
+	free(s);
+}
+
+/*
+ * An empty relay_recipient_maps accepts every recipient of every relay
+ * domain; setting it (as mxpin does) refuses the unlisted ones of the
+ * other relay domains.  Says which domains that concerns.
+ */
+static void
+warn_other_relay_domains(struct plan *p, const struct pfx_config *pc)
+{
+	struct strlist	 l;
+	struct buf	 others;
+	size_t		 i;
+
+	strlist_init(&l);
+	buf_init(&others);
+	pfx_list_split(pc->relay_domains, &l);
+	for (i = 0; i < l.n; i++) {
+		if (ascii_casecmp(strlist_get(&l, i), p->domain) == 0)
+			continue;
+		buf_printf(&others, "%s%s", others.len > 0 ? ", " : "",
+		    strlist_get(&l, i));
+	}
+	if (others.len > 0)
+		add_str(&p->warnings, xasprintf("relay_recipient_maps was "
+		    "empty, so every recipient of the other relay domains (%s) "
+		    "was accepted; once it is set they are refused unless "
+		    "listed: add @domain entries for them", others.data));
+	buf_free(&others);
+	strlist_free(&l);
+}
+
 /* Computes the pin these answers add. */
 static int
 new_pin(struct plan *p, struct answers *a, enum fp_digest dg, char **cause)
@@ -417,12 +454,6 @@ new_pin(struct plan *p, struct answers *a, enum fp_digest dg, char **cause)
 	return 0;
 }
 
-static void
-add_str(struct strlist *l, char *s)
-{
-	strlist_add(l, s, strlen(s), 0);
-	free(s);
-}
 
 /* --- the new contents, streamed ------------------------------------------ */
 
@@ -812,16 +843,8 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 		}
 		free(v);
 	}
-	if (*add[PLAN_RECIPIENTS] != '\0' &&
-	    pc->relay_recipient_maps[0] == '\0' &&
-	    pc->relay_domains[0] != '\0' &&
-	    !(pfx_list_has(pc->relay_domains, p->domain) &&
-	    strchr(pc->relay_domains, ',') == NULL &&
-	    strchr(pc->relay_domains, ' ') == NULL))
-		add_str(&p->warnings, xasprintf("relay_recipient_maps was "
-		    "empty, so every recipient of the other relay domains (%s) "
-		    "was accepted; once it is set they are refused unless "
-		    "listed: add @domain entries for them", pc->relay_domains));
+	if (pc->relay_recipient_maps[0] == '\0')
+		warn_other_relay_domains(p, pc);
 	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++)
 		if (add_table_param(p, mc, p->files[i].param, add[i], cause)
 		    == -1)
