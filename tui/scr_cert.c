@@ -236,6 +236,43 @@ scr_cert_enter(struct wiz *w)
 	load(w);
 }
 
+/*
+ * What the fetched (live) certificate means: when a certificate file is
+ * also chosen, whether the primary presents that very certificate; else
+ * the plain words of trust on first use.  Returns the rows drawn.
+ */
+static int
+draw_live(struct wiz *w, int y, int ybot)
+{
+	const struct area	*a = &w->a;
+	char			*live, *file = NULL, *m;
+	int			 n, same;
+
+	load(w);
+	if (cert != NULL && !field_empty(&w->path)) {
+		live = cert_fingerprint(w->fetched, FP_SHA256, 0);
+		file = cert_fingerprint(cert, FP_SHA256, 0);
+		same = live != NULL && file != NULL && strcmp(live, file) == 0;
+		m = same ? xasprintf("live: the primary presents the "
+		    "certificate in %s", field_text(&w->path)) :
+		    xasprintf("live: the primary presents ANOTHER certificate "
+		    "than the one in %s: pinning the file would defer mail "
+		    "until the primary uses it", field_text(&w->path));
+		n = draw_wrap(y, a->x, a->w, ybot - y, 0, same ? R_GOOD :
+		    R_WARN, m);
+		free(m);
+		free(live);
+		free(file);
+		return n;
+	}
+	if (w->src != SRC_FETCH)
+		return 0;
+	return draw_wrap(y, a->x, a->w, ybot - y, 0, R_WARN, "Trust on first "
+	    "use: anyone between here and the primary could have answered. "
+	    "Confirm this fingerprint out of band (on the primary: mxpin "
+	    "fingerprint CERTFILE) before you pin it.");
+}
+
 /* The pin the current answers give, or NULL with *why. */
 static char *
 current_fp(struct wiz *w, char **why)
@@ -481,7 +518,10 @@ scr_cert_draw(struct wiz *w)
 		    w->src == SRC_PASTE && !field_empty(&w->paste) ? R_ERR :
 		    R_DIM, why);
 	if (w->src == SRC_FETCH && fetch_msg != NULL && y < ybot)
-		draw_wrap(y, a->x, a->w, ybot - y, 0, fetch_role, fetch_msg);
+		y += draw_wrap(y, a->x, a->w, ybot - y, 0, fetch_role,
+		    fetch_msg);
+	if (w->fetched != NULL && y < ybot)
+		y += draw_live(w, y, ybot);
 	free(fp);
 	free(why);
 	free(nh);

@@ -22,8 +22,14 @@ fi
 
 TM=(tmux -L "mxpin-e2e-$$" -f /dev/null)
 at_exit "tmux -L mxpin-e2e-$$ kill-server"
+mkdir -p "$T_TMP/pick"
+cp "$PRIMARY_CERT" "$T_TMP/pick/primary.pem"
+make_cert "$T_TMP/pick" zz-other
+rm -f "$T_TMP/pick/zz-other.key"
+printf '# imported\nb@%s\nbad one@%s\n' "$D" "$D" >"$T_TMP/import.txt"
 cat >"$T_TMP/wrap.sh" <<EOT
 #!/bin/sh
+cd '$T_TMP/pick'
 '$MXPIN' "\$@"
 echo "mxpin-exit=\$?"
 exec sleep 86400
@@ -49,11 +55,35 @@ step "wizard: shows the transport next-hop" "smtp:$NEXTHOP"
 keys Enter
 step "wizard: the recipients screen" "Who may receive"
 typ "a@$D"; keys Enter; see "1 address"
-typ "b@$D"; keys Enter; see "2 addresses"
+keys F3
+typ "$T_TMP/import.txt"; keys Enter
+step "wizard: F3 imports a file; a bad line is refused with its reason" \
+    "imported 1 of 2 from $T_TMP/import.txt"
+check "wizard: the import counts both addresses" has "2 addresses"
 keys Enter
 step "wizard: the certificate screen" "[4 Certificate]"
-typ "$PRIMARY_CERT"
-step "wizard: the live fingerprint" "match=$(cert_fp "$PRIMARY_CERT" | cut -c1-40)"
+FPX=$(cert_fp "$PRIMARY_CERT")
+keys F5
+step "wizard: F5 fetches the certificate the primary presents" "presented this certificate"
+step "wizard: the fetched fingerprint is the primary's" "match=${FPX:0:40}"
+flat() { scr | sed 's/^[│|]//; s/[│|]$//; s/^ *//; s/ *$//' | tr -d '\n' | tr -s ' '; }
+flat_has() { flat | grep -q -- "$1"; }
+check "wizard: trust on first use is said plainly" flat_has 'Trust on first use.*out of band'
+keys F3
+step "wizard: F3 opens the file picker" "zz-other.pem"
+keys End Enter
+step "wizard: the picked file is loaded" "$T_TMP/pick/zz-other.pem"
+keys F5
+step "wizard: a live certificate other than the file's is flagged" \
+    "the primary presents ANOTHER certificate"
+keys F3
+see "zz-other.pem"
+keys End Up Enter
+step "wizard: the picked file's fingerprint" "match=${FPX:0:40}"
+check "wizard: the picked path is in the field" has "$T_TMP/pick/primary.pem"
+keys F5
+step "wizard: the live certificate is compared with the file" \
+    "live: the primary presents the certificate in"
 keys Enter
 step "wizard: the review" "+relay_domains"
 keys Enter
