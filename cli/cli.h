@@ -23,4 +23,12 @@ void	cli_warnx(const char *fmt, ...) MXPIN_PRINTF(1, 2);
 /* Prints cause (if any) as "mxpin: CAUSE", frees it, returns code. */
 int	cli_fail(int code, char *cause);
 
+/*
+ * The digest in force in confdir (smtp_tls_fingerprint_digest, expanded).
+ * 0 with *d set, or EX_CONFIG after saying why ("CMD: ...").
+ */
+enum fp_digest;
+int	cli_config_digest(const char *cmd, const char *confdir,
+	    enum fp_digest *d);
+
 #endif

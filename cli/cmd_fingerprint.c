@@ -12,7 +12,6 @@
 
 #include "cli.h"
 #include "fprint.h"
-#include "postfix.h"
 
 #define FP_USAGE	"usage: mxpin fingerprint [--digest md5|sha1|sha256|" \
 			"sha512] [--pubkey] [-c DIR] CERTFILE"
@@ -22,30 +21,6 @@ fp_usage(void)
 {
 	fprintf(stderr, "%s\n", FP_USAGE);
 	return EX_USAGE;
-}
-
-/* The digest the config in confdir uses.  0, or a sysexits code. */
-static int
-config_digest(const char *confdir, enum fp_digest *d)
-{
-	struct pfx_config	 pc;
-	char			*cause = NULL;
-	int			 ret = EX_CONFIG;
-
-	if (pfx_load(confdir, &pc, &cause) == -1) {
-		cli_warnx("fingerprint: %s", cause);
-		goto out;
-	}
-	if (pc.digest == NULL || fp_digest_parse(pc.digest, d) == -1) {
-		cli_warnx("fingerprint: %s: smtp_tls_fingerprint_digest is not "
-		    "one of md5, sha1, sha256, sha512", confdir);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(cause);
-	pfx_config_free(&pc);
-	return ret;
 }
 
 int
@@ -111,7 +86,7 @@ cmd_fingerprint(int argc, char **argv)
 		goto out;
 	}
 	if (digest == NULL && confdir != NULL &&
-	    (ret = config_digest(confdir, &d)) != 0)
+	    (ret = cli_config_digest("fingerprint", confdir, &d)) != 0)
 		goto out;
 
 	if (cert_load_file(argv[0], &c, &nchain, &cause) == -1) {

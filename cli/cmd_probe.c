@@ -17,7 +17,6 @@
 
 #include "cli.h"
 #include "fprint.h"
-#include "postfix.h"
 #include "probe.h"
 
 #define PROBE_TIMEOUT_MAX	3600	/* seconds */
@@ -96,7 +95,6 @@ cmd_probe(int argc, char **argv)
 	};
 	struct probe_opts	 o;
 	struct probe_result	 r;
-	struct pfx_config	 pc;
 	enum fp_digest		 dg = FP_SHA256;
 	const char		*confdir = NULL, *digest = NULL;
 	char			*host = NULL, *cause = NULL, *end;
@@ -147,21 +145,9 @@ cmd_probe(int argc, char **argv)
 			    "sha256 or sha512", digest);
 			goto out;
 		}
-	} else if (confdir != NULL) {
-		if (pfx_load(confdir, &pc, &cause) == -1) {
-			ret = cli_fail(EX_CONFIG, cause);
-			goto out;
-		}
-		if (pc.digest == NULL || fp_digest_parse(pc.digest, &dg) == -1) {
-			cli_warnx("probe: %s: smtp_tls_fingerprint_digest "
-			    "\"%s\" is not one mxpin knows", confdir,
-			    pc.digest != NULL ? pc.digest : "");
-			pfx_config_free(&pc);
-			ret = EX_CONFIG;
-			goto out;
-		}
-		pfx_config_free(&pc);
-	}
+	} else if (confdir != NULL &&
+	    (ret = cli_config_digest("probe", confdir, &dg)) != 0)
+		goto out;
 
 	probe_opts_init(&o, host);
 	o.port = port;

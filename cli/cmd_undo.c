@@ -4,6 +4,7 @@
  * Restores the files of the last apply from its backups, byte for byte,
  * rebuilds their tables and reloads; --list shows the backups kept.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,17 @@ cmd_undo(int argc, char **argv)
 	if (confdir == NULL)
 		confdir = pfx_default_confdir();
 	if (list) {
+		/* "No backups" only when there are none, not when they
+		   cannot be read (mxpin.bak is 0700). */
+		char *top = xasprintf("%s/%s", confdir, APPLY_BACKUPS);
+
+		if (access(top, R_OK | X_OK) == -1 && errno != ENOENT) {
+			code = cli_fail(errno == EACCES ? EX_NOPERM : EX_IOERR,
+			    xasprintf("%s: %s", top, strerror(errno)));
+			free(top);
+			goto out;
+		}
+		free(top);
 		v = apply_backups(confdir, &undone);
 		if (v[0] == NULL)
 			printf("mxpin: no backups in %s/%s\n", confdir,

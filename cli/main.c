@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fprint.h"
+#include "postfix.h"
 
 static const struct {
 	const char	*name;
@@ -57,6 +59,28 @@ cli_fail(int code, char *cause)
 		cli_warnx("%s", cause);
 	free(cause);
 	return code;
+}
+
+int
+cli_config_digest(const char *cmd, const char *confdir, enum fp_digest *d)
+{
+	struct pfx_config	 pc;
+	char			*cause = NULL;
+	int			 ret = EX_CONFIG;
+
+	if (pfx_load(confdir, &pc, &cause) == -1) {
+		cli_warnx("%s: %s", cmd, cause);
+		free(cause);
+		return ret;
+	}
+	if (fp_digest_parse(pc.digest, d) == -1)
+		cli_warnx("%s: %s: smtp_tls_fingerprint_digest \"%s\" is not "
+		    "one of md5, sha1, sha256, sha512", cmd, confdir,
+		    pc.digest);
+	else
+		ret = 0;
+	pfx_config_free(&pc);
+	return ret;
 }
 
 int

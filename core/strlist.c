@@ -39,21 +39,6 @@ strlist_add(struct strlist *l, const char *s, size_t len, uint32_t line)
 	buf_addch(&l->text, '\0');
 }
 
-static uint64_t
-hash_ci(const char *s)
-{
-	uint64_t	h = 1469598103934665603ULL;
-	unsigned char	c;
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h = (h ^ c) * 1099511628211ULL;
-	}
-	return h;
-}
-
 size_t
 strlist_dedupe(struct strlist *l)
 {
@@ -71,7 +56,7 @@ strlist_dedupe(struct strlist *l)
 		const char *s = strlist_get(l, i);
 		int dup = 0;
 
-		h = hash_ci(s);
+		h = ascii_casehash(s);
 		for (j = h & mask; set[j] != 0; j = (j + 1) & mask) {
 			if (ascii_casecmp(strlist_get(l, set[j] - 1), s) == 0) {
 				dup = 1;

@@ -297,6 +297,21 @@ ascii_casecmp(const char *a, const char *b)
 	return ascii_ncasecmp(a, b, SIZE_MAX);
 }
 
+unsigned long long
+ascii_casehash(const char *s)
+{
+	unsigned long long	h = 1469598103934665603ULL;
+	unsigned char		c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		h = (h ^ c) * 1099511628211ULL;
+	}
+	return h;
+}
+
 void
 ascii_lower(char *s)
 {

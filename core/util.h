@@ -60,6 +60,8 @@ int	 file_read(const char *path, size_t limit, struct buf *out,
 int	 ascii_casecmp(const char *, const char *);
 int	 ascii_ncasecmp(const char *, const char *, size_t);
 void	 ascii_lower(char *);
+/* FNV-1a of s with ASCII letters folded to lower case. */
+unsigned long long ascii_casehash(const char *);
 
 /* Frees every string of a NULL-terminated vector and the vector. */
 void	 strv_free(char **);

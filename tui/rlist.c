@@ -24,28 +24,13 @@ rlist_free(struct rlist *r)
 	rlist_init(r);
 }
 
-static uint64_t
-hash_ci(const char *s)
-{
-	uint64_t	h = 1469598103934665603ULL;
-	unsigned char	c;
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h = (h ^ c) * 1099511628211ULL;
-	}
-	return h;
-}
-
 /* The slot holding s, or the empty slot where it would go. */
 static size_t
 set_slot(const struct rlist *r, const char *s)
 {
 	size_t	mask = r->setsize - 1, j;
 
-	for (j = hash_ci(s) & mask; r->set[j] != 0; j = (j + 1) & mask)
+	for (j = ascii_casehash(s) & mask; r->set[j] != 0; j = (j + 1) & mask)
 		if (ascii_casecmp(strlist_get(&r->text, r->set[j] - 1), s) == 0)
 			break;
 	return j;
@@ -127,7 +112,7 @@ rlist_remove(struct rlist *r, size_t i)
 	j = set_slot(r, rlist_get(r, i));
 	r->set[j] = 0;
 	for (k = (j + 1) & mask; r->set[k] != 0; k = (k + 1) & mask) {
-		h = hash_ci(strlist_get(&r->text, r->set[k] - 1)) & mask;
+		h = ascii_casehash(strlist_get(&r->text, r->set[k] - 1)) & mask;
 		/* Move k to j when its home h is not within (j, k]. */
 		if ((j < k && (h <= j || h > k)) ||
 		    (j > k && (h <= j && h > k))) {
