@@ -202,6 +202,81 @@ out:
 	return ret;
 }
 
+struct fd_source {
+	int	fd;
+};
+
+/* Copies the rest of the file open on arg's fd to fd.  0, or -1 with
+   errno. */
+static int
+write_fd(void *arg, int fd)
+{
+	const struct fd_source	*src = arg;
+	char			 chunk[65536];
+	ssize_t			 n;
+
+	for (;;) {
+		n = read(src->fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (atomic_write_all(fd, chunk, (size_t)n) == -1)
+			return -1;
+	}
+}
+
+/*
+ * rename(tmp, target) when tmp is on another file system (a table's
+ * database is built beside the table's symlinked target, but Postfix reads
+ * it beside the link): tmp is copied to a new temp file beside target,
+ * with tmp's owner and mode, which is renamed into place; tmp is removed.
+ */
+static int
+rename_across(const char *tmp, const char *target, char **cause)
+{
+	struct fd_source	 src;
+	struct stat		 st;
+	char			*copy = NULL;
+	int			 ret = -1;
+
+	if ((src.fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(src.fd, &st) == -1) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (atomic_stage_fn(target, write_fd, &src, st.st_mode & 07777, &copy,
+	    cause) == -1)
+		goto out;
+	if (chown(copy, st.st_uid, st.st_gid) == -1 && geteuid() == 0) {
+		*cause = xasprintf("%s: chown: %s", copy, strerror(errno));
+		goto out;
+	}
+	if (chmod(copy, st.st_mode & 07777) == -1) {
+		*cause = xasprintf("%s: chmod: %s", copy, strerror(errno));
+		goto out;
+	}
+	if (rename(copy, target) == -1) {
+		*cause = xasprintf("%s: rename from %s: %s", target, copy,
+		    strerror(errno));
+		goto out;
+	}
+	free(copy);
+	copy = NULL;
+	unlink(tmp);
+	ret = 0;
+out:
+	if (src.fd != -1)
+		close(src.fd);
+	if (copy != NULL) {
+		unlink(copy);
+		free(copy);
+	}
+	return ret;
+}
+
 int
 atomic_commit(const char *tmp, const char *path, char **cause)
 {
@@ -211,9 +286,11 @@ atomic_commit(const char *tmp, const char *path, char **cause)
 	*cause = NULL;
 	if ((target = atomic_target(path, cause)) == NULL)
 		return -1;
-	if (rename(tmp, target) == -1) {
-		*cause = xasprintf("%s: rename from %s: %s", target, tmp,
-		    strerror(errno));
+	if (rename(tmp, target) == -1 && (errno != EXDEV ||
+	    rename_across(tmp, target, cause) == -1)) {
+		if (*cause == NULL)
+			*cause = xasprintf("%s: rename from %s: %s", target,
+			    tmp, strerror(errno));
 		goto out;
 	}
 	if (fsync_dir_of(target, cause) == -1)
