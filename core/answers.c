@@ -16,6 +16,8 @@
 #include "fprint.h"
 #include "validate.h"
 
+/* Answers files are read with this limit. */
+#define ANSWERS_FILE_LIMIT	((size_t)256 << 20)
 /* Recipients files are read with this limit. */
 #define RECIPIENTS_FILE_LIMIT	((size_t)1 << 31)
 
@@ -186,24 +188,51 @@ answers_load(const char *path, struct answers *a, int *code, char **cause)
 	config_setting_t	*root, *s, *e;
 	const struct setting	*st;
 	const char		*name, *str;
-	int			 i, j, n, ret = -1, t;
-	FILE			*fp;
+	struct buf		 text;
+	char			*c2 = NULL, *p;
+	int			 i, j, n, ret = -1, t, line;
 
 	*cause = NULL;
 	*code = EX_DATAERR;
 	config_init(&cfg);
-	if ((fp = fopen(path, "r")) == NULL) {
-		*code = errno == EACCES ? EX_NOPERM : EX_NOINPUT;
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	buf_init(&text);
+	/*
+	 * Read the file ourselves and hand libconfig a string: its
+	 * @include directive would make root parse any file named there,
+	 * and on some inputs it calls exit() from its scanner.  Neither
+	 * belongs in an answers file, so a line that starts with '@' is
+	 * refused before libconfig sees anything.
+	 */
+	if (file_read(path, ANSWERS_FILE_LIMIT, &text, &c2) == -1) {
+		*code = errno == EACCES ? EX_NOPERM : errno == ENOENT ||
+		    errno == ENOTDIR ? EX_NOINPUT : EX_DATAERR;
+		*cause = c2;
 		goto out;
 	}
-	if (config_read(&cfg, fp) != CONFIG_TRUE) {
-		fclose(fp);
+	if (memchr(text.data, '\0', text.len) != NULL) {
+		*cause = xasprintf("%s: holds a NUL byte; an answers file is "
+		    "text", path);
+		goto out;
+	}
+	for (i = 0, line = 1, p = text.data; *p != '\0'; p++) {
+		if (*p == '\n') {
+			line++;
+			i = 0;
+			continue;
+		}
+		if (i == 0 && *p == '@') {
+			*cause = xasprintf("%s:%d: directives such as @include "
+			    "are not allowed in an answers file", path, line);
+			goto out;
+		}
+		if (*p != ' ' && *p != '\t')
+			i = 1;
+	}
+	if (config_read_string(&cfg, text.data) != CONFIG_TRUE) {
 		*cause = xasprintf("%s:%d: %s", path, config_error_line(&cfg),
 		    config_error_text(&cfg));
 		goto out;
 	}
-	fclose(fp);
 	root = config_root_setting(&cfg);
 	n = config_setting_length(root);
 	for (i = 0; i < n; i++) {
@@ -304,6 +333,7 @@ answers_load(const char *path, struct answers *a, int *code, char **cause)
 	}
 	ret = 0;
 out:
+	buf_free(&text);
 	config_destroy(&cfg);
 	return ret;
 }

@@ -84,5 +84,12 @@ rm -f "$T_TMP/huge.pem"
 printf 'ok@domain.not\nbad one@domain.not\n' >"$T_TMP/r.txt"
 try "bad line in recipients_file" 'line 2' "recipients_file = \"$T_TMP/r.txt\";"
 
+try "@include of another file" 'directives such as @include' '@include "/etc/shadow"'
+try "indented @include" 'h.cfg:2: directives' 'port = 26;' '  @include "."'
+printf 'domain = "domain.not";\0\n' >"$T_TMP/nul.cfg"
+"$MXPIN" apply -c "$D" "$T_TMP/nul.cfg" >/dev/null 2>"$T_TMP/err"; st=$?
+check "an answers file with a NUL byte is refused (65)" test $st -eq 65
+check "the NUL refusal says so" grep -q 'NUL byte' "$T_TMP/err"
+
 check "nothing was written by any refused run" test "$before" = "$(tree_sum "$D")"
 t_done
