@@ -121,3 +121,16 @@ openssl_pubkey_fp() {
 	openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER |
 	    openssl dgst "-$2" -c | sed 's/^.*= *//' | tr a-f A-F
 }
+
+# std_answers FILE [extra lines...]: the answers most suites start from
+# (domain.not via [mx.domain.not]:26, two recipients) plus extra lines.
+std_answers() {
+	local f=$1; shift
+	{
+		echo 'domain = "domain.not";'
+		echo 'relay_host = "mx.domain.not";'
+		echo 'port = 26;'
+		echo 'recipients = [ "first.last@domain.not", "second@domain.not" ];'
+		printf '%s\n' "$@"
+	} >"$f"
+}

@@ -15,17 +15,7 @@ make_cert "$T_TMP" renewed
 FP=$(openssl_fp "$T_TMP/primary.pem" sha256)
 FP2=$(openssl_fp "$T_TMP/renewed.pem" sha256)
 
-answers() {	# answers FILE [extra lines...]
-	local f=$1; shift
-	{
-		echo 'domain = "domain.not";'
-		echo 'relay_host = "mx.domain.not";'
-		echo 'port = 26;'
-		echo 'recipients = [ "first.last@domain.not", "second@domain.not" ];'
-		printf '%s\n' "$@"
-	} >"$f"
-}
-answers "$T_TMP/a.cfg" "certificate = \"$T_TMP/primary.pem\";"
+std_answers "$T_TMP/a.cfg" "certificate = \"$T_TMP/primary.pem\";"
 
 # The checks run in Python over the parsed document d.  json.loads() on the
 # whole of stdout proves it holds one document and nothing else.
@@ -163,7 +153,7 @@ jtrue "no change, dry run: changed false" samedry \
     'schema(d) and d["changed"] is False and d["dry_run"] is True and d["files"] == []'
 
 # --- rotation: pins oldest first --------------------------------------------------
-answers "$T_TMP/r.cfg" "certificate = \"$T_TMP/renewed.pem\";" "keep_previous = true;"
+std_answers "$T_TMP/r.cfg" "certificate = \"$T_TMP/renewed.pem\";" "keep_previous = true;"
 run rotdry --dry-run -c "$D" "$T_TMP/r.cfg"
 jtrue "rotation dry run: pins old then new; only the policy file changes" rotdry \
     'd["pins"] == argv[:2] and [f["path"] for f in d["files"]] == [argv[2]]' \
@@ -200,7 +190,7 @@ printf 'domain = "domain.not";\nport = ;\n' >"$T_TMP/s.cfg"
 run syntax --dry-run -c "$D" "$T_TMP/s.cfg"
 fails syntax 65
 
-answers "$T_TMP/h.cfg" "certificate = \"$T_TMP/primary.pem\";"
+std_answers "$T_TMP/h.cfg" "certificate = \"$T_TMP/primary.pem\";"
 sed -i 's/^domain = .*/domain = "bad\\ndomain.not";/' "$T_TMP/h.cfg"
 run hostile -c "$D" "$T_TMP/h.cfg"
 fails hostile 65

@@ -12,19 +12,9 @@ make_cert "$T_TMP" renewed
 FP=$(openssl_fp "$T_TMP/primary.pem" sha256)
 FP2=$(openssl_fp "$T_TMP/renewed.pem" sha256)
 
-answers() {	# answers FILE [extra lines...]
-	local f=$1; shift
-	{
-		echo 'domain = "domain.not";'
-		echo 'relay_host = "mx.domain.not";'
-		echo 'port = 26;'
-		echo 'recipients = [ "first.last@domain.not", "second@domain.not" ];'
-		printf '%s\n' "$@"
-	} >"$f"
-}
-answers "$T_TMP/a.cfg" "certificate = \"$T_TMP/primary.pem\";"
-answers "$T_TMP/keep.cfg" "certificate = \"$T_TMP/renewed.pem\";" "keep_previous = true;"
-answers "$T_TMP/new.cfg" "certificate = \"$T_TMP/renewed.pem\";" "keep_previous = false;"
+std_answers "$T_TMP/a.cfg" "certificate = \"$T_TMP/primary.pem\";"
+std_answers "$T_TMP/keep.cfg" "certificate = \"$T_TMP/renewed.pem\";" "keep_previous = true;"
+std_answers "$T_TMP/new.cfg" "certificate = \"$T_TMP/renewed.pem\";" "keep_previous = false;"
 
 # sum_live DIR: tree_sum without the backups and the (rebuilt) databases,
 # whose bytes Berkeley DB does not reproduce; those are checked by query.
