@@ -20,7 +20,7 @@ static const struct {
 	{ "apply", cmd_apply,
 	    "apply [--dry-run] [--no-reload] [--json] [-c DIR] ANSWERS.cfg" },
 	{ "fingerprint", cmd_fingerprint,
-	    "fingerprint [--digest md5|sha1|sha256|sha512] [--pubkey] CERTFILE" },
+	    "fingerprint [-c DIR] [--digest md5|sha1|sha256|sha512] [--pubkey] CERTFILE" },
 	{ "probe", cmd_probe,
 	    "probe [-c DIR] [--digest ALG] [--timeout SECONDS] [--starttls|--tls] HOST[:PORT]" },
 	{ "check", cmd_check,
