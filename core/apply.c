@@ -320,7 +320,7 @@ backup_file(const char *bdir, const char *name, const struct buf *data,
 
 /* The manifest: one line per file, "existed<TAB>type<TAB>name<TAB>path". */
 static int
-write_manifest(const char *bdir, const struct plan *p, const struct buf *state_old,
+write_manifest(const char *bdir, const struct plan *p,
     int state_existed, char **cause)
 {
 	struct buf	 m;
@@ -339,7 +339,6 @@ write_manifest(const char *bdir, const struct plan *p, const struct buf *state_o
 	}
 	buf_printf(&m, "%d\t-\t%s\t%s/%s\n", state_existed, STATE_FILE,
 	    p->confdir, STATE_FILE);
-	(void)state_old;
 	path = xasprintf("%s/%s", bdir, MANIFEST);
 	ret = atomic_write(path, m.data, m.len, 0600, cause);
 	free(path);
@@ -771,7 +770,7 @@ apply_plan(const struct plan *p, const struct answers *a,
 	}
 	if (state_existed && backup_file(bdir, STATE_FILE, &sold, cause) == -1)
 		goto fail;
-	if (write_manifest(bdir, p, &sold, state_existed, cause) == -1)
+	if (write_manifest(bdir, p, state_existed, cause) == -1)
 		goto fail;
 	say(o, "backup", APPLY_OK, bdir);
 
