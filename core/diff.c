@@ -106,10 +106,13 @@ common_suffix(const char *a, size_t alen, const char *b, size_t blen)
 static size_t
 count_newlines(const char *p, size_t n)
 {
-	size_t	i, c = 0;
+	const char	*e = p + n, *nl;
+	size_t		 c = 0;
 
-	for (i = 0; i < n; i++)
-		c += p[i] == '\n';
+	while (p < e && (nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		c++;
+		p = nl + 1;
+	}
 	return c;
 }
 

@@ -52,6 +52,8 @@ struct maincf {
 	size_t		 nlines;
 	struct mdef	*defs;
 	size_t		 ndefs;
+	size_t		 lcap;		/* allocated lines */
+	size_t		 dcap;		/* allocated defs */
 };
 
 /* Postfix's ISSPACE() in the C locale. */
@@ -128,40 +130,65 @@ split_nameval(const char *s, size_t len, const char **valp, size_t *vlenp)
 	return ne;
 }
 
-/* Indexes text (taken over) into cf. */
+/*
+ * The name length of the definition whose START line is l, as
+ * split_nameval() finds it over the logical line.  The common case, the
+ * '=' on the first line, is decided there; anything else (the '=' on a
+ * continuation line, a NUL) joins the logical line.
+ */
+static size_t
+def_namelen(const struct maincf *cf, const struct mdef *d, struct buf *b)
+{
+	const struct mline	*l = &cf->lines[d->first];
+	const char		*s = cf->text + l->off;
+	size_t			 ne, i;
+
+	for (ne = 0; ne < l->len && s[ne] != '\0' &&
+	    !pf_space((unsigned char)s[ne]) && s[ne] != '='; ne++)
+		;
+	for (i = ne; i < l->len && s[i] != '\0' &&
+	    pf_space((unsigned char)s[i]); i++)
+		;
+	if (i < l->len && s[i] != '\0')
+		return s[i] == '=' ? ne : 0;
+	logical_line(cf, d, b);
+	return split_nameval(b->data, b->len, NULL, NULL);
+}
+
+/*
+ * Indexes the physical lines of cf->text from byte off to the end,
+ * appending to cf->lines and cf->defs.  off is a line start that is not
+ * inside a definition: nothing before it continues into it.
+ */
 static void
-index_text(struct maincf *cf, char *text, size_t len)
+index_from(struct maincf *cf, size_t off)
 {
 	struct mline	*l;
 	struct mdef	*d;
 	struct buf	 b;
 	const char	*nl;
-	size_t		 off, next, lcap = 0, dcap = 0, i;
+	size_t		 next, i, d0 = cf->ndefs;
 	int		 in_def = 0;
 
-	cf->text = text;
-	cf->len = len;
-	cf->lines = NULL;
-	cf->defs = NULL;
-	cf->nlines = cf->ndefs = 0;
-	for (off = 0; off < len; off = next) {
-		if (cf->nlines == lcap) {
-			lcap = lcap == 0 ? 64 : lcap * 2;
-			cf->lines = xreallocarray(cf->lines, lcap,
+	for (; off < cf->len; off = next) {
+		if (cf->nlines == cf->lcap) {
+			cf->lcap = cf->lcap == 0 ? 64 : cf->lcap * 2;
+			cf->lines = xreallocarray(cf->lines, cf->lcap,
 			    sizeof *cf->lines);
 		}
 		l = &cf->lines[cf->nlines++];
 		l->off = off;
-		nl = memchr(text + off, '\n', len - off);
-		l->len = nl == NULL ? len - off : (size_t)(nl - (text + off));
+		nl = memchr(cf->text + off, '\n', cf->len - off);
+		l->len = nl == NULL ? cf->len - off :
+		    (size_t)(nl - (cf->text + off));
 		l->nl = nl != NULL;
-		l->kind = classify(text + off, l->len);
+		l->kind = classify(cf->text + off, l->len);
 		next = off + l->len + (size_t)l->nl;
 
 		if (l->kind == ML_START) {
-			if (cf->ndefs == dcap) {
-				dcap = dcap == 0 ? 32 : dcap * 2;
-				cf->defs = xreallocarray(cf->defs, dcap,
+			if (cf->ndefs == cf->dcap) {
+				cf->dcap = cf->dcap == 0 ? 32 : cf->dcap * 2;
+				cf->defs = xreallocarray(cf->defs, cf->dcap,
 				    sizeof *cf->defs);
 			}
 			d = &cf->defs[cf->ndefs++];
@@ -173,11 +200,8 @@ index_text(struct maincf *cf, char *text, size_t len)
 	}
 
 	buf_init(&b);
-	for (i = 0; i < cf->ndefs; i++) {
-		d = &cf->defs[i];
-		logical_line(cf, d, &b);
-		d->namelen = split_nameval(b.data, b.len, NULL, NULL);
-	}
+	for (i = d0; i < cf->ndefs; i++)
+		cf->defs[i].namelen = def_namelen(cf, &cf->defs[i], &b);
 	buf_free(&b);
 }
 
@@ -192,7 +216,9 @@ maincf_parse(const char *data, size_t len)
 	if (len != 0)
 		memcpy(text, data, len);
 	text[len] = '\0';
-	index_text(cf, text, len);
+	cf->text = text;
+	cf->len = len;
+	index_from(cf, 0);
 	return cf;
 }
 
@@ -302,16 +328,106 @@ valid_name(const char *name)
 	return 1;
 }
 
+/*
+ * Replaces cf->text[start, end) with len bytes of data, keeping the text
+ * NUL-terminated.  Line and definition offsets are the caller's to fix.
+ */
+static void
+splice_text(struct maincf *cf, size_t start, size_t end, const char *data,
+    size_t len)
+{
+	size_t	newlen = cf->len - (end - start) + len;
+
+	if (newlen > cf->len)
+		cf->text = xreallocarray(cf->text, newlen + 1, 1);
+	memmove(cf->text + start + len, cf->text + end, cf->len - end + 1);
+	if (len != 0)
+		memcpy(cf->text + start, data, len);
+	if (newlen < cf->len)
+		cf->text = xreallocarray(cf->text, newlen + 1, 1);
+	cf->len = newlen;
+}
+
+/*
+ * Definition di becomes "name = value" plus its first line's end, followed
+ * by the comment and blank lines that stood among its continuation lines.
+ * Only the index entries after it move: a rotation on a 100,000-line
+ * main.cf costs what it changes, not a re-parse per parameter.
+ */
+static void
+replace_def(struct maincf *cf, size_t di, const char *name, const char *value)
+{
+	struct mdef	*d = &cf->defs[di];
+	struct mline	*L = cf->lines;
+	struct buf	 frag;
+	const char	*eol = line_end(cf, &L[d->first]);
+	size_t		 first = d->first, last = d->last, i, w, o, gone;
+	size_t		 start = L[first].off;
+	size_t		 end = L[last].off + L[last].len + (size_t)L[last].nl;
+
+	buf_init(&frag);
+	buf_printf(&frag, "%s = %s%s", name, value, eol);
+	for (i = first + 1; i <= last; i++)
+		if (L[i].kind != ML_CONT)
+			buf_add(&frag, cf->text + L[i].off,
+			    L[i].len + (size_t)L[i].nl);
+	splice_text(cf, start, end, frag.data, frag.len);
+
+	L[first].len = strlen(name) + 3 + strlen(value) + (*eol == '\r');
+	L[first].nl = *eol != '\0';
+	L[first].kind = ML_START;
+	o = start + L[first].len + (size_t)L[first].nl;
+	for (i = w = first + 1; i <= last; i++) {
+		if (L[i].kind == ML_CONT)
+			continue;
+		L[w] = L[i];
+		L[w].off = o;
+		o += L[w].len + (size_t)L[w].nl;
+		w++;
+	}
+	gone = last + 1 - w;
+	memmove(&L[w], &L[last + 1], (cf->nlines - last - 1) * sizeof *L);
+	cf->nlines -= gone;
+	for (i = w; i < cf->nlines; i++)
+		L[i].off = L[i].off - end + o;
+	d->last = first;
+	d->namelen = strlen(name);
+	for (i = di + 1; i < cf->ndefs; i++) {
+		cf->defs[i].first -= gone;
+		cf->defs[i].last -= gone;
+	}
+	buf_free(&frag);
+}
+
+/* Appends "name = value" as a new last definition. */
+static void
+append_def(struct maincf *cf, const char *name, const char *value)
+{
+	struct buf	 add;
+	struct mline	*l;
+	const char	*eol = file_line_end(cf);
+	size_t		 off;
+
+	buf_init(&add);
+	if (cf->len > 0 && cf->text[cf->len - 1] != '\n') {
+		/* The unterminated last line gets the file's line end. */
+		buf_addstr(&add, eol);
+		l = &cf->lines[cf->nlines - 1];
+		l->len += strlen(eol) - 1;
+		l->nl = 1;
+	}
+	off = cf->len + add.len;
+	buf_printf(&add, "%s = %s%s", name, value, eol);
+	splice_text(cf, cf->len, cf->len, add.data, add.len);
+	index_from(cf, off);
+	buf_free(&add);
+}
+
 int
 maincf_set(struct maincf *cf, const char *name, const char *value,
     char **cause)
 {
 	const struct mdef	*d;
-	const struct mline	*l;
-	struct buf		 out;
-	const char		*eol;
-	char			*text;
-	size_t			 i, len;
 
 	*cause = NULL;
 	if (!valid_name(name)) {
@@ -323,35 +439,10 @@ maincf_set(struct maincf *cf, const char *name, const char *value,
 		*cause = xasprintf("value of %s holds a line break", name);
 		return -1;
 	}
-
-	buf_init(&out);
-	if ((d = find_last(cf, name)) != NULL) {
-		l = &cf->lines[d->first];
-		buf_add(&out, cf->text, l->off);
-		buf_printf(&out, "%s = %s%s", name, value, line_end(cf, l));
-		/* Keep the comment and blank lines among the continuations. */
-		for (i = d->first + 1; i <= d->last; i++) {
-			l = &cf->lines[i];
-			if (l->kind != ML_CONT)
-				buf_add(&out, cf->text + l->off,
-				    l->len + (size_t)l->nl);
-		}
-		l = &cf->lines[d->last];
-		i = l->off + l->len + (size_t)l->nl;
-		buf_add(&out, cf->text + i, cf->len - i);
-	} else {
-		eol = file_line_end(cf);
-		buf_add(&out, cf->text, cf->len);
-		if (cf->len > 0 && cf->text[cf->len - 1] != '\n')
-			buf_addstr(&out, eol);
-		buf_printf(&out, "%s = %s%s", name, value, eol);
-	}
-
-	free(cf->text);
-	free(cf->lines);
-	free(cf->defs);
-	text = buf_detach(&out, &len);
-	index_text(cf, text, len);
+	if ((d = find_last(cf, name)) != NULL)
+		replace_def(cf, (size_t)(d - cf->defs), name, value);
+	else
+		append_def(cf, name, value);
 	return 0;
 }
 

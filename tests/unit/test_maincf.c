@@ -432,6 +432,113 @@ test_roundtrip_odd_bytes(void **state)
 	maincf_free(cf);
 }
 
+/*
+ * The names that may start a definition in text: every run of name
+ * characters at the start of a line.  NULL-terminated; strv_free().
+ */
+static char **
+line_names(const char *text)
+{
+	char		**v = NULL;
+	size_t		  n = 0, k;
+	const char	 *p = text;
+
+	for (;;) {
+		k = strspn(p, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		if (k > 0) {
+			v = xreallocarray(v, n + 2, sizeof *v);
+			v[n++] = xstrndup(p, k);
+			v[n] = NULL;
+		}
+		if ((p = strchr(p, '\n')) == NULL)
+			break;
+		p++;
+	}
+	if (v == NULL)
+		v = xcalloc(1, sizeof *v);
+	return v;
+}
+
+/*
+ * An edited maincf answers every question as a fresh parse of its own
+ * text does: maincf_set() moves the index of what follows the edit
+ * instead of re-parsing, and this is what proves the moved index right.
+ */
+static void
+assert_same_as_reparse(const struct maincf *cf)
+{
+	struct maincf	 *re;
+	char		 *text, **names, *a, *b;
+	size_t		  len, i;
+
+	text = text_of(cf, &len);
+	re = maincf_parse(text, len);
+	names = line_names(text);
+	for (i = 0; names[i] != NULL; i++) {
+		a = maincf_get(cf, names[i]);
+		b = maincf_get(re, names[i]);
+		if ((a == NULL) != (b == NULL) ||
+		    (a != NULL && strcmp(a, b) != 0))
+			fail_msg("%s: edited index gives \"%s\", a re-parse "
+			    "\"%s\"", names[i], a ? a : "(none)",
+			    b ? b : "(none)");
+		assert_int_equal(maincf_line(cf, names[i]),
+		    maincf_line(re, names[i]));
+		free(a);
+		free(b);
+	}
+	strv_free(names);
+	maincf_free(re);
+	free(text);
+}
+
+static void
+test_edits_match_reparse(void **state)
+{
+	static const char *texts[] = {
+		"a = 1\nb = 2\n  two\n# c\n\n  more\nc = 3\n",
+		"a = 1\r\nb =\r\n\t2\r\n\r\nc = 3",
+		"  orphan\nx\n = split\ny = 1\n  y2\n#tail",
+		"",
+		"b = 0\nb = 1\n  b1\n\n#x\n  b2\nd = $b\n",
+	};
+	static const char *names[] = { "b", "c", "new_one", "a", "b", "x",
+	    "new_two", "d" };
+	struct maincf	 *cf;
+	struct buf	  in;
+	char		**files, *cause;
+	size_t		  nfiles, i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		cf = parse_str(texts[i]);
+		for (j = 0; j < sizeof names / sizeof names[0]; j++) {
+			assert_int_equal(maincf_set(cf, names[j],
+			    j % 2 ? "v" : "longer value $x", &cause), 0);
+			assert_same_as_reparse(cf);
+		}
+		maincf_free(cf);
+	}
+	files = corpus_files("main.cf", &nfiles);
+	for (i = 0; i < nfiles; i++) {
+		corpus_read(files[i], &in);
+		cf = maincf_parse(in.data, in.len);
+		for (j = 0; j < sizeof names / sizeof names[0]; j++) {
+			assert_int_equal(maincf_set(cf, names[j], "v", &cause),
+			    0);
+			assert_int_equal(maincf_set(cf, "relay_domains",
+			    j % 2 ? "x" : "a, b", &cause), 0);
+			assert_int_equal(maincf_set(cf, "mydestination",
+			    "$myhostname", &cause), 0);
+		}
+		assert_same_as_reparse(cf);
+		maincf_free(cf);
+		buf_free(&in);
+	}
+	strv_free(files);
+}
+
 int
 main(void)
 {
@@ -445,6 +552,7 @@ main(void)
 		cmocka_unit_test(test_rejected),
 		cmocka_unit_test(test_get_like_postconf),
 		cmocka_unit_test(test_roundtrip_odd_bytes),
+		cmocka_unit_test(test_edits_match_reparse),
 	};
 
 	return cmocka_run_group_tests_name("maincf", tests, NULL, NULL);
