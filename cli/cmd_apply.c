@@ -325,7 +325,7 @@ cmd_apply(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			free(confdir);
-			confdir = xstrdup(optarg);
+			confdir = path_absolute(optarg);
 			break;
 		case 'n':
 			dry = 1;

@@ -134,7 +134,7 @@ cmd_check(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			free(confdir);
-			confdir = xstrdup(optarg);
+			confdir = path_absolute(optarg);
 			break;
 		case 'w':
 		case 't':

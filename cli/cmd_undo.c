@@ -46,7 +46,7 @@ cmd_undo(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			free(confdir);
-			confdir = xstrdup(optarg);
+			confdir = path_absolute(optarg);
 			break;
 		case 'l':
 			list = 1;

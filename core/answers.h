@@ -26,6 +26,15 @@ struct answers {
 	char		*digest;	/* NULL: the one in force */
 	enum pin_kind	 pin;
 	int		 keep_previous;
+	/*
+	 * answers_load() leaves the recipients file unread: it hashes the
+	 * bytes (rcpt_source: SHA-256 hex of the inline recipients and the
+	 * file) so that a plan can see the table is already built from
+	 * exactly these and skip a million lines; answers_load_recipients()
+	 * reads them when they are needed.  "" when not computed.
+	 */
+	char		 rcpt_source[65];
+	int		 rcpt_pending;	/* recipients_file not read yet */
 };
 
 void	answers_init(struct answers *);
@@ -42,7 +51,12 @@ void	answers_free(struct answers *);
 int	answers_load(const char *path, struct answers *, int *code,
 	    char **cause);
 
-/* Reads recipients from a file into a->recipients (as answers_load). */
+/* Reads the recipients file answers_load() left pending.  0, or -1 with
+   *cause. */
+int	answers_load_recipients(struct answers *, char **cause);
+
+/* Reads recipients from a file into a->recipients, one per line, each
+   with its line number. */
 int	answers_read_recipients(struct answers *, const char *path,
 	    char **cause);
 
@@ -53,6 +67,8 @@ int	answers_read_recipients(struct answers *, const char *path,
  * 0, or -1 with *cause naming the field, the value and the problem.
  */
 int	answers_validate(struct answers *, size_t *ndupes, char **cause);
+/* The same checks, the recipients left out (they are known good). */
+int	answers_validate_head(struct answers *, char **cause);
 
 /* The relay host in effect (relay_host or the domain) and port (25). */
 const char *answers_host(const struct answers *);

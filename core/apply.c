@@ -158,10 +158,13 @@ write_source(void *arg, int fd)
 	return plan_emit(src->p, src->i, fd_out, &fd);
 }
 
-/* Writes the source beside path and, for a table, builds its database. */
+/*
+ * Writes the source beside path; for a table, names the database postmap
+ * will build beside it (stage_build).
+ */
 static int
-stage_source(const char *confdir, struct staged *s, const char *path,
-    const char *type, const struct source *src, int *code, char **cause)
+stage_write(struct staged *s, const char *path, const char *type,
+    const struct source *src, int *code, char **cause)
 {
 	const char	*suffix;
 
@@ -186,17 +189,24 @@ stage_source(const char *confdir, struct staged *s, const char *path,
 		*code = EX_CANTCREAT;
 		return -1;
 	}
-	if (pfx_postmap(confdir, type, s->tmp, cause) == -1) {
-		char *c = *cause;
+	return 0;
+}
 
+/*
+ * After postmap built the staged table s (job j, its run's result): the
+ * live files' owners and modes.
+ */
+static int
+stage_built(struct staged *s, struct pfx_job *j, int *code, char **cause)
+{
+	if (j->ret == -1) {
 		/* Name the live file, not our temp name, in the message. */
-		*cause = xasprintf("%s: %s", path, c);
-		free(c);
+		*cause = xasprintf("%s: %s", s->path, j->cause);
 		*code = EX_CONFIG;
 		return -1;
 	}
-	if (access(path, F_OK) == 0 &&
-	    copy_owner_mode(path, s->tmp, cause) == -1) {
+	if (access(s->path, F_OK) == 0 &&
+	    copy_owner_mode(s->path, s->tmp, cause) == -1) {
 		*code = EX_CANTCREAT;
 		return -1;
 	}
@@ -206,6 +216,37 @@ stage_source(const char *confdir, struct staged *s, const char *path,
 		return -1;
 	}
 	return 0;
+}
+
+static void
+jobs_free(struct pfx_job *j, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(j[i].cause);
+		free(j[i].value);
+		j[i].cause = j[i].value = NULL;
+	}
+}
+
+/* Writes the source beside path and, for a table, builds its database. */
+static int
+stage_source(const char *confdir, struct staged *s, const char *path,
+    const char *type, const struct source *src, int *code, char **cause)
+{
+	struct pfx_job	j = { .kind = PFX_JOB_POSTMAP, .type = type };
+	int		ret;
+
+	if (stage_write(s, path, type, src, code, cause) == -1)
+		return -1;
+	if (type == NULL)
+		return 0;
+	j.path = s->tmp;
+	pfx_run_jobs(confdir, &j, 1);
+	ret = stage_built(s, &j, code, cause);
+	jobs_free(&j, 1);
+	return ret;
 }
 
 /* stage_source() of len bytes of data. */
@@ -602,40 +643,58 @@ out:
 
 /* --- the transaction -------------------------------------------------------- */
 
-/* Checks with postmap -q that the tables say what the plan meant. */
+/*
+ * Checks with Postfix's own tools that main.cf parses and the tables say
+ * what the plan meant: postconf -n and one postmap -q per table, run side
+ * by side, judged in that order.
+ */
 static int
 verify(const struct plan *p, char **cause)
 {
 	const struct plan_file	*pol = &p->files[PLAN_POLICY];
 	const struct plan_file	*tr = &p->files[PLAN_TRANSPORT];
 	const struct plan_file	*rc = &p->files[PLAN_RECIPIENTS];
+	struct pfx_job		 j[4];
 	struct strlist		 got;
-	char			*v = NULL;
-	size_t			 i;
-	int			 r, ret = -1;
+	size_t			 i, nj = 3;
+	int			 ret = -1;
 
 	strlist_init(&got);
-	if (pfx_check_syntax(p->confdir, cause) == -1)
-		goto out;
-	r = pfx_query(p->confdir, tr->type, tr->path, p->domain, &v, cause);
-	if (r == -1)
-		goto out;
-	if (r == 0 || ascii_casecmp(v, p->transport) != 0) {
+	memset(j, 0, sizeof j);
+	j[0].kind = PFX_JOB_SYNTAX;
+	j[1].kind = j[2].kind = j[3].kind = PFX_JOB_QUERY;
+	j[1].type = tr->type;
+	j[1].path = tr->path;
+	j[1].key = p->domain;
+	j[2].type = pol->type;
+	j[2].path = pol->path;
+	j[2].key = p->nexthop;
+	if (p->recipients.n > 0) {
+		j[3].type = rc->type;
+		j[3].path = rc->path;
+		j[3].key = strlist_get(&p->recipients, 0);
+		nj = 4;
+	}
+	pfx_run_jobs(p->confdir, j, nj);
+	for (i = 0; i < nj; i++) {
+		if (j[i].ret == -1) {
+			*cause = j[i].cause;
+			j[i].cause = NULL;
+			goto out;
+		}
+	}
+	if (j[1].ret == 0 || ascii_casecmp(j[1].value, p->transport) != 0) {
 		*cause = xasprintf("verify: postmap -q %s %s:%s gives %s, not "
-		    "%s", p->domain, tr->type, tr->path, r == 0 ? "nothing" :
-		    v, p->transport);
+		    "%s", p->domain, tr->type, tr->path, j[1].ret == 0 ?
+		    "nothing" : j[1].value, p->transport);
 		goto out;
 	}
-	free(v);
-	v = NULL;
-	r = pfx_query(p->confdir, pol->type, pol->path, p->nexthop, &v, cause);
-	if (r == -1)
-		goto out;
-	if (r == 0 || !plan_parse_policy(v, &got) || got.n != p->pins.n) {
+	if (j[2].ret == 0 || !plan_parse_policy(j[2].value, &got) ||
+	    got.n != p->pins.n) {
 		*cause = xasprintf("verify: postmap -q '%s' %s:%s does not "
 		    "find the fingerprint policy (got %s); mail would go to an "
 		    "unverified server", p->nexthop, pol->type, pol->path,
-		    r == 0 ? "nothing" : v);
+		    j[2].ret == 0 ? "nothing" : j[2].value);
 		goto out;
 	}
 	for (i = 0; i < p->pins.n; i++) {
@@ -646,30 +705,26 @@ verify(const struct plan *p, char **cause)
 			goto out;
 		}
 	}
-	free(v);
-	v = NULL;
-	if (p->recipients.n > 0) {
-		const char *key = strlist_get(&p->recipients, 0);
-
-		r = pfx_query(p->confdir, rc->type, rc->path, key, &v, cause);
-		if (r == -1)
-			goto out;
-		if (r == 0) {
-			*cause = xasprintf("verify: postmap -q %s %s:%s finds "
-			    "nothing", key, rc->type, rc->path);
-			goto out;
-		}
+	if (nj == 4 && j[3].ret == 0) {
+		*cause = xasprintf("verify: postmap -q %s %s:%s finds nothing",
+		    j[3].key, rc->type, rc->path);
+		goto out;
 	}
 	ret = 0;
 out:
-	free(v);
+	jobs_free(j, nj);
 	strlist_free(&got);
 	return ret;
 }
 
+/*
+ * update_state's rcpt_stamp: the recipients table's identity once
+ * committed; NULL when the plan left it unread (the state keeps what it
+ * had) or when its key is unknown (the state forgets it).
+ */
 static void
 update_state(struct state *st, const struct plan *p, const struct answers *a,
-    const char *bdir)
+    const char *bdir, const char *rcpt_stamp)
 {
 	struct state_domain	*d = state_get(st, p->domain);
 	char			 stamp[32];
@@ -702,6 +757,15 @@ update_state(struct state *st, const struct plan *p, const struct answers *a,
 	d->policy_table = xasprintf("%s:%s", p->files[PLAN_POLICY].type,
 	    p->files[PLAN_POLICY].path);
 	d->nrecipients = p->nrecipients;
+	if (!p->rcpt_kept) {
+		free(d->recipients_key);
+		free(d->recipients_stamp);
+		d->recipients_key = d->recipients_stamp = NULL;
+		if (p->rcpt_key != NULL && rcpt_stamp != NULL) {
+			d->recipients_key = xstrdup(p->rcpt_key);
+			d->recipients_stamp = xstrdup(rcpt_stamp);
+		}
+	}
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	free(d->applied);
@@ -735,13 +799,17 @@ apply_plan(const struct plan *p, const struct answers *a,
 	struct state	 state;
 	struct buf	 sbuf, sold;
 	char		*bdir = NULL, *spath, *c = NULL;
-	size_t		 i, n = 0, ncommitted = 0, first;
+	struct pfx_job	 jobs[PLAN_NFILES];
+	char		*rcpt_stamp = NULL;
+	size_t		 i, k, n = 0, ncommitted = 0, first, tfirst, nj = 0;
+	size_t		 slot[PLAN_NFILES];
 	int		 code = EX_CANTCREAT, state_existed = 0, journaled = 0;
 	int		 have_state = 0;
 
 	*cause = NULL;
 	memset(r, 0, sizeof *r);
 	memset(st, 0, sizeof st);
+	memset(jobs, 0, sizeof jobs);
 	buf_init(&sbuf);
 	buf_init(&sold);
 	spath = xasprintf("%s/%s", p->confdir, STATE_FILE);
@@ -792,6 +860,9 @@ apply_plan(const struct plan *p, const struct answers *a,
 		}
 		n++;
 	}
+	/* Every changed table's source, then their databases side by side:
+	   the small tables are built while the big one is. */
+	tfirst = n;
 	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++) {
 		const struct plan_file	*f = &p->files[i];
 		struct source		 src = { NULL, 0, p, i };
@@ -799,16 +870,42 @@ apply_plan(const struct plan *p, const struct answers *a,
 		if (!f->changed)
 			continue;
 		say(o, "postmap", APPLY_START, f->label);
-		if (stage_source(p->confdir, &st[n], f->path, f->type, &src,
-		    &code, cause) == -1) {
+		if (stage_write(&st[n], f->path, f->type, &src, &code,
+		    cause) == -1) {
+			char *why = *cause;
+
+			*cause = xasprintf("%s (%s): %s", f->path, f->param,
+			    why);
+			free(why);
 			n++;
 			say(o, "postmap", APPLY_FAIL, f->label);
 			goto fail;
 		}
+		jobs[nj].kind = PFX_JOB_POSTMAP;
+		jobs[nj].type = f->type;
+		jobs[nj].path = st[n].tmp;
+		slot[nj++] = i;
 		n++;
-		say(o, "postmap", APPLY_OK, f->label);
 	}
-	update_state(&state, p, a, bdir);
+	pfx_run_jobs(p->confdir, jobs, nj);
+	for (k = 0; k < nj; k++) {
+		const struct plan_file	*f = &p->files[slot[k]];
+
+		if (stage_built(&st[tfirst + k], &jobs[k], &code, cause) == -1) {
+			say(o, "postmap", APPLY_FAIL, f->label);
+			goto fail;
+		}
+		say(o, "postmap", APPLY_OK, f->label);
+		/* rename() keeps inode, size and mtime: the stamp of the
+		   staged files is that of the live ones after commit. */
+		if (slot[k] == PLAN_RECIPIENTS)
+			rcpt_stamp = plan_table_stamp(f->type,
+			    st[tfirst + k].tmp);
+	}
+	if (!p->files[PLAN_RECIPIENTS].changed && !p->rcpt_kept)
+		rcpt_stamp = plan_table_stamp(p->files[PLAN_RECIPIENTS].type,
+		    p->files[PLAN_RECIPIENTS].path);
+	update_state(&state, p, a, bdir, rcpt_stamp);
 	state_render(&state, &sbuf);
 	if (stage(p->confdir, &st[n], spath, NULL, sbuf.data, sbuf.len, &code,
 	    cause) == -1) {
@@ -918,6 +1015,8 @@ out:
 	buf_free(&sold);
 	free(spath);
 	free(bdir);
+	free(rcpt_stamp);
+	jobs_free(jobs, nj);
 	return code;
 }
 

@@ -943,3 +943,52 @@ cert_info_free(struct cert_info *ci)
 	free(ci->key_type);
 	memset(ci, 0, sizeof *ci);
 }
+
+void
+sha_key_init(struct sha_key *k)
+{
+	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+
+	if (ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
+	k->ctx = ctx;
+}
+
+void
+sha_key_add(struct sha_key *k, const void *data, size_t len)
+{
+	if (k->ctx != NULL && len > 0 &&
+	    EVP_DigestUpdate(k->ctx, data, len) != 1) {
+		EVP_MD_CTX_free(k->ctx);
+		k->ctx = NULL;
+	}
+}
+
+void
+sha_key_addstr(struct sha_key *k, const char *s)
+{
+	sha_key_add(k, s, strlen(s) + 1);
+}
+
+void
+sha_key_end(struct sha_key *k, char out[65])
+{
+	static const char	hex[] = "0123456789abcdef";
+	unsigned char		md[EVP_MAX_MD_SIZE];
+	unsigned int		len = 0, i;
+
+	out[0] = '\0';
+	if (k->ctx == NULL)
+		return;
+	if (EVP_DigestFinal_ex(k->ctx, md, &len) == 1 && len == 32) {
+		for (i = 0; i < len; i++) {
+			out[2 * i] = hex[md[i] >> 4];
+			out[2 * i + 1] = hex[md[i] & 15];
+		}
+		out[2 * len] = '\0';
+	}
+	EVP_MD_CTX_free(k->ctx);
+	k->ctx = NULL;
+}

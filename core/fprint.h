@@ -101,4 +101,18 @@ struct cert_info {
 void		 cert_get_info(const struct cert *, struct cert_info *);
 void		 cert_info_free(struct cert_info *);
 
+/*
+ * SHA-256 of content in lowercase hex, for content keys (what a table was
+ * built from), not for pins.  sha_key_end() frees the context; a failure
+ * inside OpenSSL leaves out "" (no key: never a false match).
+ */
+struct sha_key {
+	void	*ctx;
+};
+void		 sha_key_init(struct sha_key *);
+void		 sha_key_add(struct sha_key *, const void *, size_t);
+/* Adds s and its NUL: strings in a row stay apart. */
+void		 sha_key_addstr(struct sha_key *, const char *s);
+void		 sha_key_end(struct sha_key *, char out[65]);
+
 #endif

@@ -6,13 +6,17 @@
  */
 #include "plan.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "fprint.h"
 #include "maincf.h"
+#include "state.h"
 #include "table.h"
 #include "templates.h"
 #include "validate.h"
@@ -489,26 +493,43 @@ em_add(struct emitter *em, const char *s, size_t len)
 	buf_add(&em->b, s, len);
 }
 
-/* The owned entries of the recipients table, one per recipient. */
+/*
+ * The owned entries of the recipients table, one per recipient.  Each
+ * line is copied straight into the chunk: a million of them cost their
+ * bytes, not a call per piece.
+ */
 static void
 em_recipients(const struct plan *p, struct emitter *em)
 {
 	const struct strlist	*parts = &p->rcpt_parts;
+	size_t			*plen, fixed = 1, need, i, k, rlen;
 	const char		*r;
-	size_t			 i, k, rlen;
+	char			*w;
 
+	plen = xreallocarray(NULL, parts->n, sizeof *plen);
+	for (k = 0; k < parts->n; k++)
+		fixed += plen[k] = strlen(strlist_get(parts, k));
 	for (i = 0; i < p->recipients.n && !em->stopped; i++) {
 		r = strlist_get(&p->recipients, i);
 		rlen = strlen(r);
-		em_add(em, strlist_get(parts, 0), strlen(strlist_get(parts,
-		    0)));
+		need = fixed + (parts->n - 1) * rlen;
+		if (em->b.len + need > EMIT_CHUNK)
+			em_flush(em);
+		buf_reserve(&em->b, need);
+		w = em->b.data + em->b.len;
+		memcpy(w, strlist_get(parts, 0), plen[0]);
+		w += plen[0];
 		for (k = 1; k < parts->n; k++) {
-			em_add(em, r, rlen);
-			em_add(em, strlist_get(parts, k),
-			    strlen(strlist_get(parts, k)));
+			memcpy(w, r, rlen);
+			w += rlen;
+			memcpy(w, strlist_get(parts, k), plen[k]);
+			w += plen[k];
 		}
-		em_add(em, "\n", 1);
+		*w++ = '\n';
+		*w = '\0';
+		em->b.len += need;
 	}
+	free(plen);
 }
 
 int
@@ -628,6 +649,95 @@ plan_same(const struct plan *a, const struct plan *b)
 	    same_strlist(&a->recipients, &b->recipients);
 }
 
+char *
+plan_table_stamp(const char *type, const char *path)
+{
+	struct stat	 st[2];
+	const char	*suffix = pfx_db_suffix(type);
+	char		*db;
+	int		 r;
+
+	if (suffix == NULL)
+		return NULL;
+	db = xasprintf("%s%s", path, suffix);
+	r = stat(path, &st[0]) == 0 && stat(db, &st[1]) == 0;
+	free(db);
+	if (!r)
+		return NULL;
+	return xasprintf("%ju:%jd:%jd.%09ld %ju:%jd:%jd.%09ld",
+	    (uintmax_t)st[0].st_ino, (intmax_t)st[0].st_size,
+	    (intmax_t)st[0].st_mtim.tv_sec, st[0].st_mtim.tv_nsec,
+	    (uintmax_t)st[1].st_ino, (intmax_t)st[1].st_size,
+	    (intmax_t)st[1].st_mtim.tv_sec, st[1].st_mtim.tv_nsec);
+}
+
+/*
+ * The key of what the recipients table is built from: the recipients'
+ * bytes (as answers_load() hashed them), the domain, the table and the
+ * format.  NULL when the answers carry no source hash (the wizard).
+ */
+static char *
+recipients_key(const struct answers *a, const struct plan *p,
+    const struct templates *tm)
+{
+	const struct plan_file	*f = &p->files[PLAN_RECIPIENTS];
+	struct sha_key		 k;
+	char			 hex[65];
+
+	if (a->rcpt_source[0] == '\0')
+		return NULL;
+	sha_key_init(&k);
+	sha_key_addstr(&k, "mxpin-recipients-table-1");
+	sha_key_addstr(&k, a->rcpt_source);
+	sha_key_addstr(&k, p->domain);
+	sha_key_addstr(&k, f->type);
+	sha_key_addstr(&k, f->path);
+	sha_key_addstr(&k, tm->recipient);
+	sha_key_addstr(&k, tm->head_recipients);
+	sha_key_end(&k, hex);
+	return hex[0] != '\0' ? xstrdup(hex) : NULL;
+}
+
+/*
+ * Whether the recipients table is already what these answers make: the
+ * last apply recorded the same key, and the table's files are the very
+ * ones it wrote (same inode, size and modification time, so not edited
+ * by hand since).  Then a rotation does not read a million lines.  A
+ * single recipient is always read: its checks (an "@domain" catch-all)
+ * cost nothing.
+ */
+static int
+recipients_kept(struct plan *p)
+{
+	const struct plan_file	*f = &p->files[PLAN_RECIPIENTS];
+	struct state		 st;
+	struct state_domain	*d;
+	char			*c = NULL, *spec, *stamp = NULL;
+	int			 kept = 0;
+
+	if (p->rcpt_key == NULL)
+		return 0;
+	if (state_load(p->confdir, &st, &c) == -1) {
+		free(c);
+		return 0;
+	}
+	spec = xasprintf("%s:%s", f->type, f->path);
+	if ((d = state_find(&st, p->domain)) != NULL &&
+	    d->recipients_key != NULL && d->recipients_stamp != NULL &&
+	    d->recipients_table != NULL && d->nrecipients >= 2 &&
+	    strcmp(d->recipients_key, p->rcpt_key) == 0 &&
+	    strcmp(d->recipients_table, spec) == 0 &&
+	    (stamp = plan_table_stamp(f->type, f->path)) != NULL &&
+	    strcmp(stamp, d->recipients_stamp) == 0) {
+		kept = 1;
+		p->nrecipients = d->nrecipients;
+	}
+	free(stamp);
+	free(spec);
+	state_free(&st);
+	return kept;
+}
+
 int
 plan_build(struct answers *a, const struct pfx_config *pc,
     const char *tmpl_dir, struct plan **planp, char **cause)
@@ -662,7 +772,10 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	strlist_init(&p->commands);
 	buf_init(&text);
 
-	if (answers_validate(a, &p->ndupes, cause) == -1)
+	/* Recipients hashed by answers_load() are checked once it is known
+	   whether they need reading at all (recipients_kept). */
+	if ((a->rcpt_source[0] != '\0' ? answers_validate_head(a, cause) :
+	    answers_validate(a, &p->ndupes, cause)) == -1)
 		goto out;
 	p->confdir = xstrdup(pc->confdir);
 	p->domain = xstrdup(a->domain);
@@ -728,9 +841,28 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	    &p->files[PLAN_TRANSPORT], &add[PLAN_TRANSPORT]);
 	choose_table(pc, pc->smtp_tls_policy_maps, tablenames[PLAN_POLICY],
 	    &p->files[PLAN_POLICY], &add[PLAN_POLICY]);
-	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++)
+	p->rcpt_key = recipients_key(a, p, &tm);
+	p->rcpt_kept = recipients_kept(p);
+	if (a->rcpt_source[0] != '\0' && !p->rcpt_kept) {
+		if (answers_validate(a, &p->ndupes, cause) == -1)
+			goto out;
+		p->nrecipients = a->recipients.n;
+		if (p->ndupes > 0)
+			add_str(&p->notes, xasprintf("%zu duplicate recipient%s "
+			    "merged", p->ndupes, p->ndupes == 1 ? "" : "s"));
+	}
+	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++) {
+		if (i == PLAN_RECIPIENTS && p->rcpt_kept) {
+			const char *slash = strrchr(p->files[i].path, '/');
+
+			p->files[i].label = xstrdup(slash != NULL ? slash + 1 :
+			    p->files[i].path);
+			p->files[i].exists = 1;
+			continue;
+		}
 		if (load_table_file(&p->files[i], cause) == -1)
 			goto out;
+	}
 
 	/* The pins in force now for this next-hop. */
 	if (p->files[PLAN_POLICY].exists) {
@@ -777,13 +909,15 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 
 	/* Recipients table: a million lines are never built here, only
 	   compared with the old table as they stream (plan_emit). */
+	if (p->rcpt_kept)
+		strlist_free(&a->recipients);	/* inline ones, unchecked */
 	p->recipients = a->recipients;
 	strlist_init(&a->recipients);
 	templates_split(tm.recipient, "@ADDRESS@", &p->rcpt_parts);
 	p->rcpt_head = xstrdup(tm.head_recipients);
 	own.domain = p->domain;
 	own.key = p->domain;
-	if (p->files[PLAN_RECIPIENTS].exists)
+	if (p->files[PLAN_RECIPIENTS].exists && !p->rcpt_kept)
 		table_edit_plan(p->files[PLAN_RECIPIENTS].old.data,
 		    p->files[PLAN_RECIPIENTS].old.len, owned_recipient, &own,
 		    &p->rcpt_edit);
@@ -859,6 +993,10 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 		struct plan_file	*f = &p->files[i];
 		struct same		 c = { f->old.data, f->old.len, 0, 0 };
 
+		if (i == PLAN_RECIPIENTS && p->rcpt_kept) {
+			f->changed = 0;
+			continue;
+		}
 		f->changed = !f->exists || plan_emit(p, i, same_out, &c) == -1 ||
 		    c.off != c.len;
 	}
@@ -925,6 +1063,7 @@ plan_free(struct plan *p)
 	strlist_free(&p->recipients);
 	strlist_free(&p->rcpt_parts);
 	free(p->rcpt_head);
+	free(p->rcpt_key);
 	table_edit_free(&p->rcpt_edit);
 	strlist_free(&p->warnings);
 	strlist_free(&p->notes);

@@ -66,6 +66,10 @@ struct plan {
 	struct table_edit	 rcpt_edit;	/* the old table's bytes
 						   kept (when it exists) */
 	size_t			 ndupes;	/* duplicate recipients merged */
+	char			*rcpt_key;	/* what the recipients table is
+						   built from, or NULL */
+	int			 rcpt_kept;	/* the table is known to hold
+						   exactly that: not read */
 	struct plan_file	 files[PLAN_NFILES];
 	struct plan_setting	 settings[6];
 	size_t			 nsettings;
@@ -86,6 +90,12 @@ struct plan {
 int	 plan_build(struct answers *a, const struct pfx_config *pc,
 	    const char *tmpl_dir, struct plan **planp, char **cause);
 void	 plan_free(struct plan *);
+
+/*
+ * "INODE:SIZE:MTIME_NS" of a table's source and of its database, or NULL
+ * when either cannot be stat()ed.  Caller frees.
+ */
+char	*plan_table_stamp(const char *type, const char *path);
 
 /* How many files the plan changes. */
 size_t	 plan_nchanged(const struct plan *);

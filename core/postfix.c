@@ -147,94 +147,148 @@ pfx_config_free(struct pfx_config *pc)
 	memset(pc, 0, sizeof *pc);
 }
 
+/* What job j's run says, as pfx_postmap/pfx_query/pfx_check_syntax. */
+static void
+job_result(const char *confdir, struct pfx_job *j, const char *spec,
+    const struct run_result *r)
+{
+	char	*why = NULL;
+
+	j->ret = -1;
+	switch (j->kind) {
+	case PFX_JOB_POSTMAP:
+		if (r->status != 0) {
+			why = collect_lines(r->err.data, "");
+			j->cause = xasprintf("postmap %s failed (exit %d): %s",
+			    spec, r->status, why != NULL ? why : "no message");
+		} else if ((why = collect_lines(r->err.data, "warning:")) !=
+		    NULL)
+			j->cause = xasprintf("postmap %s reported a problem in "
+			    "the table: %s", spec, why);
+		else
+			j->ret = 0;
+		break;
+	case PFX_JOB_QUERY:
+		if (r->status == 0) {
+			j->value = first_line(r->out.data);
+			j->ret = 1;
+		} else if (r->status == 1 && r->err.len == 0)
+			j->ret = 0;
+		else {
+			why = first_line(r->err.len ? r->err.data :
+			    "no message");
+			j->cause = xasprintf("postmap -q %s %s failed (exit "
+			    "%d): %s", j->key, spec, r->status, why);
+		}
+		break;
+	case PFX_JOB_SYNTAX:
+		if (r->status != 0) {
+			why = first_line(r->err.len ? r->err.data :
+			    "no message");
+			j->cause = xasprintf("postconf -c %s -n reports an "
+			    "error: %s", confdir, why);
+		} else
+			j->ret = 0;
+		break;
+	}
+	free(why);
+}
+
+int
+pfx_run_jobs(const char *confdir, struct pfx_job *jobs, size_t n)
+{
+	const char		*(*argv)[7];
+	const char *const	**argvs;
+	struct run_result	 *r;
+	char			**spec, **causes;
+	size_t			  i;
+	int			  ret = 0;
+
+	argv = xcalloc(n + 1, sizeof *argv);
+	argvs = xcalloc(n + 1, sizeof *argvs);
+	r = xcalloc(n + 1, sizeof *r);
+	spec = xcalloc(n + 1, sizeof *spec);
+	causes = xcalloc(n + 1, sizeof *causes);
+	for (i = 0; i < n; i++) {
+		struct pfx_job	*j = &jobs[i];
+		const char	**v = argv[i];
+
+		j->ret = -1;
+		j->value = j->cause = NULL;
+		v[0] = j->kind == PFX_JOB_SYNTAX ? PFX_POSTCONF : PFX_POSTMAP;
+		v[1] = "-c";
+		v[2] = confdir;
+		if (j->kind == PFX_JOB_SYNTAX)
+			v[3] = "-n";
+		else {
+			spec[i] = xasprintf("%s:%s", j->type, j->path);
+			if (j->kind == PFX_JOB_QUERY) {
+				v[3] = "-q";
+				v[4] = j->key;
+				v[5] = spec[i];
+			} else
+				v[3] = spec[i];
+		}
+		argvs[i] = argv[i];
+	}
+	run_many(argvs, n, r, causes);
+	for (i = 0; i < n; i++) {
+		if (causes[i] != NULL)
+			jobs[i].cause = causes[i];
+		else
+			job_result(confdir, &jobs[i], spec[i], &r[i]);
+		if (jobs[i].ret == -1)
+			ret = -1;
+		run_result_free(&r[i]);
+		free(spec[i]);
+	}
+	free(argv);
+	free(argvs);
+	free(r);
+	free(spec);
+	free(causes);
+	return ret;
+}
+
+/* One job alone: *cause and the job's value handed to the caller. */
+static int
+run_one(const char *confdir, struct pfx_job *j, char **value, char **cause)
+{
+	pfx_run_jobs(confdir, j, 1);
+	*cause = j->cause;
+	if (value != NULL)
+		*value = j->value;
+	else
+		free(j->value);
+	return j->ret;
+}
+
 int
 pfx_postmap(const char *confdir, const char *type, const char *path,
     char **cause)
 {
-	char			*spec = xasprintf("%s:%s", type, path);
-	const char		*argv[] = { PFX_POSTMAP, "-c", confdir, spec,
-				    NULL };
-	struct run_result	 r;
-	char			*why = NULL;
-	int			 ret = -1;
+	struct pfx_job	j = { .kind = PFX_JOB_POSTMAP, .type = type,
+			    .path = path };
 
-	*cause = NULL;
-	if (run_argv(argv, NULL, 0, &r, cause) == -1)
-		goto out;
-	if (r.status != 0) {
-		why = collect_lines(r.err.data, "");
-		*cause = xasprintf("postmap %s failed (exit %d): %s", spec,
-		    r.status, why != NULL ? why : "no message");
-		goto out;
-	}
-	if ((why = collect_lines(r.err.data, "warning:")) != NULL) {
-		*cause = xasprintf("postmap %s reported a problem in the "
-		    "table: %s", spec, why);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(why);
-	free(spec);
-	run_result_free(&r);
-	return ret;
+	return run_one(confdir, &j, NULL, cause);
 }
 
 int
 pfx_query(const char *confdir, const char *type, const char *path,
     const char *key, char **value, char **cause)
 {
-	char			*spec = xasprintf("%s:%s", type, path);
-	const char		*argv[] = { PFX_POSTMAP, "-c", confdir, "-q",
-				    key, spec, NULL };
-	struct run_result	 r;
-	int			 ret = -1;
+	struct pfx_job	j = { .kind = PFX_JOB_QUERY, .type = type,
+			    .path = path, .key = key };
 
-	*cause = NULL;
-	*value = NULL;
-	if (run_argv(argv, NULL, 0, &r, cause) == -1)
-		goto out;
-	if (r.status == 0) {
-		*value = first_line(r.out.data);
-		ret = 1;
-	} else if (r.status == 1 && r.err.len == 0)
-		ret = 0;
-	else {
-		char *why = first_line(r.err.len ? r.err.data : "no message");
-
-		*cause = xasprintf("postmap -q %s %s failed (exit %d): %s",
-		    key, spec, r.status, why);
-		free(why);
-	}
-out:
-	free(spec);
-	run_result_free(&r);
-	return ret;
+	return run_one(confdir, &j, value, cause);
 }
 
 int
 pfx_check_syntax(const char *confdir, char **cause)
 {
-	const char		*argv[] = { PFX_POSTCONF, "-c", confdir, "-n",
-				    NULL };
-	struct run_result	 r;
-	int			 ret = -1;
+	struct pfx_job	j = { .kind = PFX_JOB_SYNTAX };
 
-	*cause = NULL;
-	if (run_argv(argv, NULL, 0, &r, cause) == -1)
-		goto out;
-	if (r.status != 0) {
-		char *why = first_line(r.err.len ? r.err.data : "no message");
-
-		*cause = xasprintf("postconf -c %s -n reports an error: %s",
-		    confdir, why);
-		free(why);
-		goto out;
-	}
-	ret = 0;
-out:
-	run_result_free(&r);
-	return ret;
+	return run_one(confdir, &j, NULL, cause);
 }
 
 int

@@ -58,6 +58,30 @@ int	 pfx_query(const char *confdir, const char *type, const char *path,
 /* postconf -c DIR -n exits 0: the main.cf parses.  0, or -1 with *cause. */
 int	 pfx_check_syntax(const char *confdir, char **cause);
 
+/*
+ * Postfix commands run side by side (pfx_run_jobs): a postmap, a postmap
+ * -q or a postconf -n, each with the result and words the single-call
+ * functions above give.  Most of what these tools cost is starting up;
+ * the three tables of an apply are built, and checked, in the time of
+ * the largest.
+ */
+enum pfx_job_kind {
+	PFX_JOB_POSTMAP,	/* postmap TYPE:PATH */
+	PFX_JOB_QUERY,		/* postmap -q KEY TYPE:PATH */
+	PFX_JOB_SYNTAX		/* postconf -n */
+};
+struct pfx_job {
+	enum pfx_job_kind	 kind;
+	const char		*type;
+	const char		*path;
+	const char		*key;
+	int			 ret;	/* as pfx_postmap, pfx_query... */
+	char			*value;	/* a query's value (caller frees) */
+	char			*cause;	/* when ret is -1 (caller frees) */
+};
+/* Runs every job at once; 0 when no job's ret is -1. */
+int	 pfx_run_jobs(const char *confdir, struct pfx_job *, size_t n);
+
 /* postfix -c DIR status: 1 running, 0 not running. */
 int	 pfx_running(const char *confdir);
 

@@ -30,21 +30,38 @@ capture(struct buf *b, const char *p, size_t n)
 	buf_add(b, p, n);
 }
 
-int
-run_argv(const char *const argv[], const char *input, size_t inlen,
-    struct run_result *r, char **cause)
-{
-	int		 outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
-	int		 inp[2] = { -1, -1 };
-	int		 status, saved, ret = -1;
-	pid_t		 pid;
-	struct pollfd	 pfd[3];
-	char		 chunk[65536];
-	size_t		 written = 0;
-	ssize_t		 n;
-	struct sigaction sa, old_pipe;
+/* One running program and its pipes (-1: closed). */
+struct child {
+	const char		*prog;
+	pid_t			 pid;
+	int			 out, err, in;
+	const char		*input;
+	size_t			 inlen, written;
+	struct run_result	*r;
+};
 
-	*cause = NULL;
+static void
+close_fd(int *fd)
+{
+	if (*fd != -1) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* Starts argv as child c.  0, or -1 with *cause (nothing left open). */
+static int
+child_start(struct child *c, const char *const argv[], const char *input,
+    size_t inlen, struct run_result *r, char **cause)
+{
+	int	 outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int	 inp[2] = { -1, -1 }, saved;
+	ssize_t	 n;
+
+	memset(c, 0, sizeof *c);
+	c->out = c->err = c->in = -1;
+	c->pid = -1;
+	c->r = r;
 	r->status = -1;
 	buf_init(&r->out);
 	buf_init(&r->err);
@@ -55,20 +72,20 @@ run_argv(const char *const argv[], const char *input, size_t inlen,
 		    "absolute path", argv[0] == NULL ? "" : argv[0]);
 		return -1;
 	}
+	c->prog = argv[0];
 	if (pipe2(outp, O_CLOEXEC) == -1 || pipe2(errp, O_CLOEXEC) == -1 ||
 	    pipe2(inp, O_CLOEXEC) == -1) {
 		*cause = xasprintf("pipe: %s", strerror(errno));
-		goto out;
+		goto fail;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_pipe);
-	if ((pid = fork()) == -1) {
+	if ((c->pid = fork()) == -1) {
 		*cause = xasprintf("fork: %s", strerror(errno));
-		sigaction(SIGPIPE, &old_pipe, NULL);
-		goto out;
+		goto fail;
 	}
-	if (pid == 0) {
+	if (c->pid == 0) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = SIG_DFL;
 		sigaction(SIGPIPE, &sa, NULL);
 		if (dup2(inp[0], 0) == -1 || dup2(outp[1], 1) == -1 ||
@@ -82,87 +99,171 @@ run_argv(const char *const argv[], const char *input, size_t inlen,
 		_exit(127);
 	}
 	close(inp[0]);
-	inp[0] = -1;
 	close(outp[1]);
-	outp[1] = -1;
 	close(errp[1]);
-	errp[1] = -1;
-	if (input == NULL || inlen == 0) {
+	c->out = outp[0];
+	c->err = errp[0];
+	if (input == NULL || inlen == 0)
 		close(inp[1]);
-		inp[1] = -1;
-	} else
-		fcntl(inp[1], F_SETFL, O_NONBLOCK);
+	else {
+		c->in = inp[1];
+		c->input = input;
+		c->inlen = inlen;
+		fcntl(c->in, F_SETFL, O_NONBLOCK);
+	}
+	return 0;
+fail:
+	saved = errno;
+	close_fd(&outp[0]);
+	close_fd(&outp[1]);
+	close_fd(&errp[0]);
+	close_fd(&errp[1]);
+	close_fd(&inp[0]);
+	close_fd(&inp[1]);
+	errno = saved;
+	return -1;
+}
 
-	while (outp[0] != -1 || errp[0] != -1 || inp[1] != -1) {
-		pfd[0].fd = outp[0];
-		pfd[0].events = POLLIN;
-		pfd[1].fd = errp[0];
-		pfd[1].events = POLLIN;
-		pfd[2].fd = inp[1];
-		pfd[2].events = POLLOUT;
-		if (poll(pfd, 3, -1) == -1) {
+/* Feeds and drains every child's pipes until all are closed. */
+static void
+pump(struct child *c, size_t n)
+{
+	struct pollfd	*pfd = xreallocarray(NULL, 3 * n + 1, sizeof *pfd);
+	char		 chunk[65536];
+	size_t		 i, open;
+	ssize_t		 k;
+
+	for (;;) {
+		for (i = open = 0; i < n; i++) {
+			pfd[3 * i].fd = c[i].out;
+			pfd[3 * i].events = POLLIN;
+			pfd[3 * i + 1].fd = c[i].err;
+			pfd[3 * i + 1].events = POLLIN;
+			pfd[3 * i + 2].fd = c[i].in;
+			pfd[3 * i + 2].events = POLLOUT;
+			open += (c[i].out != -1) + (c[i].err != -1) +
+			    (c[i].in != -1);
+		}
+		if (open == 0)
+			break;
+		if (poll(pfd, 3 * n, -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (pfd[2].revents != 0) {
-			n = write(inp[1], input + written, inlen - written);
-			if (n > 0)
-				written += (size_t)n;
-			if (n == -1 && errno != EAGAIN && errno != EINTR)
-				written = inlen;
-			if (written >= inlen) {
-				close(inp[1]);
-				inp[1] = -1;
+		for (i = 0; i < n; i++) {
+			if (pfd[3 * i + 2].revents != 0) {
+				k = write(c[i].in, c[i].input + c[i].written,
+				    c[i].inlen - c[i].written);
+				if (k > 0)
+					c[i].written += (size_t)k;
+				if (k == -1 && errno != EAGAIN && errno != EINTR)
+					c[i].written = c[i].inlen;
+				if (c[i].written >= c[i].inlen)
+					close_fd(&c[i].in);
 			}
-		}
-		if (pfd[0].revents != 0) {
-			n = read(outp[0], chunk, sizeof chunk);
-			if (n > 0)
-				capture(&r->out, chunk, (size_t)n);
-			else if (n == 0 || errno != EINTR) {
-				close(outp[0]);
-				outp[0] = -1;
+			if (pfd[3 * i].revents != 0) {
+				k = read(c[i].out, chunk, sizeof chunk);
+				if (k > 0)
+					capture(&c[i].r->out, chunk, (size_t)k);
+				else if (k == 0 || errno != EINTR)
+					close_fd(&c[i].out);
 			}
-		}
-		if (pfd[1].revents != 0) {
-			n = read(errp[0], chunk, sizeof chunk);
-			if (n > 0)
-				capture(&r->err, chunk, (size_t)n);
-			else if (n == 0 || errno != EINTR) {
-				close(errp[0]);
-				errp[0] = -1;
+			if (pfd[3 * i + 1].revents != 0) {
+				k = read(c[i].err, chunk, sizeof chunk);
+				if (k > 0)
+					capture(&c[i].r->err, chunk, (size_t)k);
+				else if (k == 0 || errno != EINTR)
+					close_fd(&c[i].err);
 			}
 		}
 	}
-	while (waitpid(pid, &status, 0) == -1) {
+	free(pfd);
+	/* A poll() failure leaves pipes open: close them so the children
+	   see EOF or EPIPE and end. */
+	for (i = 0; i < n; i++) {
+		close_fd(&c[i].out);
+		close_fd(&c[i].err);
+		close_fd(&c[i].in);
+	}
+}
+
+/* Reaps child c into its result.  0, or -1 with *cause. */
+static int
+child_wait(struct child *c, char **cause)
+{
+	int	status;
+
+	while (waitpid(c->pid, &status, 0) == -1) {
 		if (errno != EINTR) {
 			*cause = xasprintf("waitpid: %s", strerror(errno));
-			sigaction(SIGPIPE, &old_pipe, NULL);
-			goto out;
+			return -1;
 		}
 	}
-	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (WIFEXITED(status))
-		r->status = WEXITSTATUS(status);
+		c->r->status = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))
-		r->status = 128 + WTERMSIG(status);
-	if (r->status == 127 && strncmp(r->err.data, "exec failed: ", 13) == 0) {
-		*cause = xasprintf("cannot run %s: %s", argv[0],
-		    r->err.data + 13);
-		goto out;
+		c->r->status = 128 + WTERMSIG(status);
+	if (c->r->status == 127 &&
+	    strncmp(c->r->err.data, "exec failed: ", 13) == 0) {
+		*cause = xasprintf("cannot run %s: %s", c->prog,
+		    c->r->err.data + 13);
+		return -1;
 	}
-	ret = 0;
-out:
-	saved = errno;
-	if (outp[0] != -1) close(outp[0]);
-	if (outp[1] != -1) close(outp[1]);
-	if (errp[0] != -1) close(errp[0]);
-	if (errp[1] != -1) close(errp[1]);
-	if (inp[0] != -1) close(inp[0]);
-	if (inp[1] != -1) close(inp[1]);
-	errno = saved;
+	return 0;
+}
+
+int
+run_argv(const char *const argv[], const char *input, size_t inlen,
+    struct run_result *r, char **cause)
+{
+	struct child		c;
+	struct sigaction	sa, old_pipe;
+	int			ret = -1;
+
+	*cause = NULL;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+	if (child_start(&c, argv, input, inlen, r, cause) == 0) {
+		pump(&c, 1);
+		ret = child_wait(&c, cause);
+	}
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	return ret;
+}
+
+int
+run_many(const char *const *const argvs[], size_t n, struct run_result r[],
+    char *causes[])
+{
+	struct child		*c = xcalloc(n == 0 ? 1 : n, sizeof *c);
+	struct sigaction	 sa, old_pipe;
+	size_t			 i, k = 0;
+	int			 failed = 0;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+	for (i = 0; i < n; i++) {
+		causes[i] = NULL;
+		if (child_start(&c[k], argvs[i], NULL, 0, &r[i],
+		    &causes[i]) == -1) {
+			failed++;
+			continue;
+		}
+		k++;
+	}
+	pump(c, k);
+	for (i = 0; i < k; i++) {
+		size_t j = (size_t)(c[i].r - r);
+
+		if (child_wait(&c[i], &causes[j]) == -1)
+			failed++;
+	}
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	free(c);
+	return failed == 0 ? 0 : -1;
 }
 
 void

@@ -32,6 +32,16 @@ int	run_argv(const char *const argv[], const char *input, size_t inlen,
 	    struct run_result *r, char **cause);
 void	run_result_free(struct run_result *);
 
+/*
+ * Runs n programs at once (no input), as run_argv runs one: r[i] is
+ * always initialised, causes[i] is set (caller frees) for each that could
+ * not be started.  0 when every one ran to its end, else -1.  Postfix's
+ * tools spend most of their time starting; three of them side by side
+ * cost one.
+ */
+int	run_many(const char *const *const argvs[], size_t n,
+	    struct run_result r[], char *causes[]);
+
 /* "prog arg 'quoted arg'" for messages and previews.  Caller frees. */
 char	*run_display(const char *const argv[]);
 

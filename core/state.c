@@ -65,6 +65,8 @@ state_load(const char *confdir, struct state *st, char **cause)
 		d->policy_table = dup_opt(s, "policy_table");
 		d->applied = dup_opt(s, "applied");
 		d->backup = dup_opt(s, "backup");
+		d->recipients_key = dup_opt(s, "recipients_key");
+		d->recipients_stamp = dup_opt(s, "recipients_stamp");
 		if (config_setting_lookup_int(s, "port", &ival) == CONFIG_TRUE)
 			d->port = ival;
 		if (config_setting_lookup_int64(s, "recipients", &llv) ==
@@ -107,6 +109,8 @@ domain_free(struct state_domain *d)
 	free(d->policy_table);
 	free(d->applied);
 	free(d->backup);
+	free(d->recipients_key);
+	free(d->recipients_stamp);
 	strlist_free(&d->pins);
 }
 
@@ -192,6 +196,8 @@ state_render(const struct state *st, struct buf *b)
 		buf_printf(b, "    recipients = %zuL;\n", d->nrecipients);
 		put_str(b, "applied", d->applied);
 		put_str(b, "backup", d->backup);
+		put_str(b, "recipients_key", d->recipients_key);
+		put_str(b, "recipients_stamp", d->recipients_stamp);
 		buf_addstr(b, "  }");
 	}
 	buf_addstr(b, "\n);\n");

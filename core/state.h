@@ -29,6 +29,13 @@ struct state_domain {
 	size_t		 nrecipients;
 	char		*applied;	/* ISO 8601 UTC */
 	char		*backup;	/* backup dir of that apply */
+	/*
+	 * What the recipients table was built from (plan_recipients_key)
+	 * and the identity of its files as written (plan_table_stamp):
+	 * when both still hold, a rotation leaves the table unread.
+	 */
+	char		*recipients_key;
+	char		*recipients_stamp;
 };
 
 struct state {

@@ -14,13 +14,16 @@
 struct strlist {
 	struct buf	 text;	/* strings, each NUL-terminated */
 	uint32_t	*off;	/* offset of each string in text */
-	uint32_t	*line;	/* source line of each (0: none) */
+	uint32_t	*line;	/* source line of each (0: none); NULL
+				   until a line number is added */
 	size_t		 n;
 	size_t		 cap;
 };
 
 void		 strlist_init(struct strlist *);
 void		 strlist_free(struct strlist *);
+/* Makes room for bytes more text and n more strings. */
+void		 strlist_reserve(struct strlist *, size_t bytes, size_t n);
 /* Appends len bytes of s (no NUL inside) with its source line. */
 void		 strlist_add(struct strlist *, const char *s, size_t len,
 		    uint32_t line);

@@ -271,6 +271,30 @@ file_read(const char *path, size_t limit, struct buf *out, char **cause)
 	return 0;
 }
 
+/*
+ * Eight bytes at once, ASCII upper case folded to lower: 0x20 is added to
+ * each byte in 'A'..'Z' and nothing else (bytes >= 0x80 included).
+ */
+static inline uint64_t
+fold8(uint64_t w)
+{
+	const uint64_t	ones = 0x0101010101010101ULL;
+	uint64_t	low7 = w & (0x7f * ones);
+	uint64_t	ge_a = low7 + (0x80 - 'A') * ones;
+	uint64_t	gt_z = low7 + (0x80 - 'Z' - 1) * ones;
+
+	return w | (((ge_a & ~gt_z & ~w) & (0x80 * ones)) >> 2);
+}
+
+static inline uint64_t
+load8(const char *p, size_t n)
+{
+	uint64_t	w = 0;
+
+	memcpy(&w, p, n < 8 ? n : 8);
+	return w;
+}
+
 int
 ascii_ncasecmp(const char *a, const char *b, size_t n)
 {
@@ -294,20 +318,26 @@ ascii_ncasecmp(const char *a, const char *b, size_t n)
 int
 ascii_casecmp(const char *a, const char *b)
 {
-	return ascii_ncasecmp(a, b, SIZE_MAX);
+	size_t	na = strlen(a), nb = strlen(b), n = na < nb ? na : nb, i;
+
+	/* Whole words while they fold equal; the bytewise loop then finds
+	   the first difference (and its sign) in the word that differs. */
+	for (i = 0; i + 8 <= n; i += 8)
+		if (fold8(load8(a + i, 8)) != fold8(load8(b + i, 8)))
+			break;
+	return ascii_ncasecmp(a + i, b + i, SIZE_MAX);
 }
 
 unsigned long long
 ascii_casehash(const char *s)
 {
-	unsigned long long	h = 1469598103934665603ULL;
-	unsigned char		c;
+	size_t		n = strlen(s), i;
+	uint64_t	h = 1469598103934665603ULL ^ n, w;
 
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h = (h ^ c) * 1099511628211ULL;
+	for (i = 0; i < n; i += 8) {
+		w = fold8(load8(s + i, n - i));
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
 	}
 	return h;
 }
@@ -330,4 +360,30 @@ strv_free(char **v)
 	for (p = v; *p != NULL; p++)
 		free(*p);
 	free(v);
+}
+
+char *
+path_absolute(const char *p)
+{
+	char	*cwd, *r;
+	size_t	 n;
+
+	if (*p == '/')
+		r = xstrdup(p);
+	else if ((cwd = getcwd(NULL, 0)) == NULL)
+		r = xstrdup(p);
+	else {
+		while (p[0] == '.' && p[1] == '/')
+			for (p += 2; *p == '/'; p++)
+				;
+		if (*p == '\0' || strcmp(p, ".") == 0)
+			r = xstrdup(cwd);
+		else
+			r = xasprintf("%s%s%s", cwd, strcmp(cwd, "/") == 0 ?
+			    "" : "/", p);
+		free(cwd);
+	}
+	for (n = strlen(r); n > 1 && r[n - 1] == '/'; n--)
+		r[n - 1] = '\0';
+	return r;
 }

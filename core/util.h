@@ -65,5 +65,13 @@ unsigned long long ascii_casehash(const char *);
 
 /* Frees every string of a NULL-terminated vector and the vector. */
 void	 strv_free(char **);
+/*
+ * p made absolute against the working directory (not resolving symbolic
+ * links: /etc/postfix stays /etc/postfix), leading "./" and trailing '/'
+ * dropped.  A config directory given as "-c dir" is recorded in the
+ * state and compared with main.cf's table paths, which Postfix's daemons
+ * read from their own working directory.  Caller frees.
+ */
+char	*path_absolute(const char *p);
 
 #endif

@@ -495,7 +495,7 @@ cmd_wizard(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			free(w.confdir);
-			w.confdir = xstrdup(optarg);
+			w.confdir = path_absolute(optarg);
 			break;
 		case 'n':
 			w.dry_run = 1;

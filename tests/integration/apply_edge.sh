@@ -33,9 +33,10 @@ for f in "$SHARED"/corpus/main.cf/*.main.cf; do
 	n=$((n + 1))
 	"$MXPIN" apply --no-reload -c "$D" "$T_TMP/a.cfg" >"$T_TMP/out" 2>&1; st=$?
 	if [ $st -ne 0 ]; then
-		# A refusal is fine only when it names why (e.g. the file's digest
-		# or domains); then nothing may have changed.
-		if cmp -s "$f" "$D/main.cf" && grep -q 'postmap: fatal' "$T_TMP/out"; then
+		# A refusal is fine only when it names why (Postfix's own error,
+		# or a table in a directory that does not exist here, named with
+		# its parameter); then nothing may have changed.
+		if cmp -s "$f" "$D/main.cf" && grep -qE 'postmap: fatal|\((relay_recipient|transport|smtp_tls_policy)_maps\): cannot create' "$T_TMP/out"; then
 			ok "$name: Postfix itself rejects this main.cf; mxpin says why and changes nothing"
 		else
 			not_ok "$name: apply failed" "$(cat "$T_TMP/out")"
@@ -119,4 +120,22 @@ two "$T_TMP/d4.cfg" other.not "$T_TMP/renewed.pem" true
 check "with keep_previous the shared policy holds both pins" \
     test "$(postmap -q '[mx.domain.not]:26' "hash:$S/tls_policy.cf")" = \
     "fingerprint match=$(openssl_fp "$T_TMP/primary.pem" sha256)|$(openssl_fp "$T_TMP/renewed.pem" sha256)"
+
+# --- a relative -c: the same config, not a second set of tables --------------
+# main.cf names the tables as ${config_directory}/...; a config directory
+# recorded as given ("rel") would not match them once expanded, and a
+# second apply would add every map again.
+R=$(new_confdir rel)
+std_answers "$T_TMP/rel.cfg" "certificate = \"$T_TMP/primary.pem\";"
+(cd "$T_TMP" && "$MXPIN" apply --no-reload -c ./rel/ "$T_TMP/rel.cfg") >/dev/null 2>&1
+check "relative -c: first apply exits 0" test $? -eq 0
+check "relative -c: the state records the absolute directory" \
+    grep -q "recipients_table = \"hash:$R/relay_recipient_maps.cf\"" "$R/mxpin.conf"
+out=$(cd "$T_TMP" && "$MXPIN" apply --no-reload -c rel "$T_TMP/rel.cfg" 2>&1)
+check "relative -c: the second apply has nothing to change" \
+    grep -q 'no changes' <<<"$out"
+for m in relay_recipient_maps transport_maps smtp_tls_policy_maps; do
+	check "relative -c: $m names one table" \
+	    test "$(postconf -c "$R" -h $m | tr ',' '\n' | wc -l)" -eq 1
+done
 t_done

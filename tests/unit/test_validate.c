@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,6 +215,44 @@ test_strlist_dedupe(void **state)
 	strlist_free(&l);
 }
 
+/*
+ * A big list with duplicates in other cases, far apart: exactly the later
+ * spellings go, the first ones stay in order (the set's tagged slots and
+ * read-ahead must not change what is found).
+ */
+static void
+test_strlist_dedupe_big(void **state)
+{
+	struct strlist	l;
+	char		s[64];
+	size_t		i, n = 200000, removed;
+
+	(void)state;
+	strlist_init(&l);
+	for (i = 0; i < n; i++) {
+		snprintf(s, sizeof s, "user%zu@domain.not", i);
+		strlist_add(&l, s, strlen(s), 0);
+	}
+	/* Every 7th again, upper case, in reverse order; one twice. */
+	for (i = n; i-- > 0;) {
+		if (i % 7 != 0)
+			continue;
+		snprintf(s, sizeof s, "USER%zu@DOMAIN.NOT", i);
+		strlist_add(&l, s, strlen(s), 0);
+	}
+	strlist_add(&l, "user7@domain.not", 16, 0);
+	strlist_add(&l, "new@domain.not", 14, 0);
+	removed = strlist_dedupe(&l);
+	assert_int_equal(removed, (n + 6) / 7 + 1);
+	assert_int_equal(l.n, n + 1);
+	for (i = 0; i < n; i++) {
+		snprintf(s, sizeof s, "user%zu@domain.not", i);
+		assert_string_equal(strlist_get(&l, i), s);
+	}
+	assert_string_equal(strlist_get(&l, n), "new@domain.not");
+	strlist_free(&l);
+}
+
 int
 main(void)
 {
@@ -225,6 +264,7 @@ main(void)
 		cmocka_unit_test(test_port),
 		cmocka_unit_test(test_recipient),
 		cmocka_unit_test(test_strlist_dedupe),
+		cmocka_unit_test(test_strlist_dedupe_big),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
