@@ -35,9 +35,23 @@ struct pfx_config {
  */
 char	*pfx_default_confdir(void);
 
-/* Reads the config in force with ONE postconf call.  0, or -1 with
-   *cause.  Free with pfx_config_free. */
+/*
+ * Reads the config in force: the values postconf -c confdir -xh prints.
+ * 0, or -1 with *cause.  Free with pfx_config_free.  Tries
+ * pfx_load_expand() first and falls back to pfx_load_postconf().
+ */
 int	 pfx_load(const char *confdir, struct pfx_config *, char **cause);
+/*
+ * The same from ONE postconf -c DIR -d (built-in defaults; main.cf is not
+ * read by postconf), our own reading of main.cf and master.cf, and
+ * pfx_expand().  0, or 1 with *why (caller frees) when the answer might
+ * differ from postconf's; nothing to free then.
+ */
+int	 pfx_load_expand(const char *confdir, struct pfx_config *,
+	    char **why);
+/* The same from ONE postconf -c DIR -xh NAME... call. */
+int	 pfx_load_postconf(const char *confdir, struct pfx_config *,
+	    char **cause);
 void	 pfx_config_free(struct pfx_config *);
 
 /*

@@ -30,16 +30,6 @@ capture(struct buf *b, const char *p, size_t n)
 	buf_add(b, p, n);
 }
 
-/* One running program and its pipes (-1: closed). */
-struct child {
-	const char		*prog;
-	pid_t			 pid;
-	int			 out, err, in;
-	const char		*input;
-	size_t			 inlen, written;
-	struct run_result	*r;
-};
-
 static void
 close_fd(int *fd)
 {
@@ -51,7 +41,7 @@ close_fd(int *fd)
 
 /* Starts argv as child c.  0, or -1 with *cause (nothing left open). */
 static int
-child_start(struct child *c, const char *const argv[], const char *input,
+child_start(struct run_handle *c, const char *const argv[], const char *input,
     size_t inlen, struct run_result *r, char **cause)
 {
 	int	 outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
@@ -126,7 +116,7 @@ fail:
 
 /* Feeds and drains every child's pipes until all are closed. */
 static void
-pump(struct child *c, size_t n)
+pump(struct run_handle *c, size_t n)
 {
 	struct pollfd	*pfd = xreallocarray(NULL, 3 * n + 1, sizeof *pfd);
 	char		 chunk[65536];
@@ -190,7 +180,7 @@ pump(struct child *c, size_t n)
 
 /* Reaps child c into its result.  0, or -1 with *cause. */
 static int
-child_wait(struct child *c, char **cause)
+child_wait(struct run_handle *c, char **cause)
 {
 	int	status;
 
@@ -217,7 +207,7 @@ int
 run_argv(const char *const argv[], const char *input, size_t inlen,
     struct run_result *r, char **cause)
 {
-	struct child		c;
+	struct run_handle		c;
 	struct sigaction	sa, old_pipe;
 	int			ret = -1;
 
@@ -234,10 +224,43 @@ run_argv(const char *const argv[], const char *input, size_t inlen,
 }
 
 int
+run_start(const char *const argv[], struct run_result *r,
+    struct run_handle *h, char **cause)
+{
+	struct sigaction	sa;
+
+	*cause = NULL;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &h->old_pipe);
+	if (child_start(h, argv, NULL, 0, r, cause) == -1) {
+		sigaction(SIGPIPE, &h->old_pipe, NULL);
+		h->pid = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+run_finish(struct run_handle *h, char **cause)
+{
+	int	ret;
+
+	*cause = NULL;
+	if (h->pid == -1)
+		return -1;
+	pump(h, 1);
+	ret = child_wait(h, cause);
+	sigaction(SIGPIPE, &h->old_pipe, NULL);
+	h->pid = -1;
+	return ret;
+}
+
+int
 run_many(const char *const *const argvs[], size_t n, struct run_result r[],
     char *causes[])
 {
-	struct child		*c = xcalloc(n == 0 ? 1 : n, sizeof *c);
+	struct run_handle		*c = xcalloc(n == 0 ? 1 : n, sizeof *c);
 	struct sigaction	 sa, old_pipe;
 	size_t			 i, k = 0;
 	int			 failed = 0;

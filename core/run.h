@@ -6,7 +6,9 @@
 #ifndef MXPIN_RUN_H
 #define MXPIN_RUN_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -41,6 +43,27 @@ void	run_result_free(struct run_result *);
  */
 int	run_many(const char *const *const argvs[], size_t n,
 	    struct run_result r[], char *causes[]);
+
+/* One running program and its pipes (-1: closed); see run_start. */
+struct run_handle {
+	const char		*prog;
+	pid_t			 pid;
+	int			 out, err, in;
+	const char		*input;
+	size_t			 inlen, written;
+	struct run_result	*r;
+	struct sigaction	 old_pipe;
+};
+
+/*
+ * run_argv in two halves, so that the caller works while the program
+ * runs: run_start starts it (no input; 0, or -1 with *cause), run_finish
+ * collects its output and waits for it (as run_argv returns).  Every
+ * run_start that returned 0 needs its run_finish.
+ */
+int	run_start(const char *const argv[], struct run_result *r,
+	    struct run_handle *h, char **cause);
+int	run_finish(struct run_handle *h, char **cause);
 
 /* "prog arg 'quoted arg'" for messages and previews.  Caller frees. */
 char	*run_display(const char *const argv[]);
