@@ -120,12 +120,6 @@ add_line(struct strlist *l, const char *p, size_t len, uint32_t line)
 }
 
 /*
- * Reads the file in 1 MB blocks, cut into lines with memchr: a million
- * recipients cost the list alone, not the list plus a copy of the file,
- * and no stdio call per line.  A line longer than a block (no recipient
- * is) is gathered in a buffer of its own.
- */
-/*
  * The line number of the k-th recipient (from 0) in a recipients file,
  * found again by reading it: a million line numbers are not kept for the
  * one a message may need.  0 when the file no longer has that many.
@@ -158,63 +152,86 @@ file_line_of(const char *path, size_t k)
 	return found;
 }
 
+/* Opens the recipients file: the checks and words of file_read(). */
 static int
-read_recipients(struct answers *a, const char *path, int with_lines,
-    char **cause)
+open_recipients(const char *path, struct stat *st, char **cause)
 {
-	struct stat	 st;
-	struct buf	 part;
-	char		*blk = NULL, *p, *e, *nl;
-	size_t		 total = 0;
-	ssize_t		 n;
-	uint32_t	 lineno = 0, ln;
-	int		 fd, ret = -1;
+	int	fd;
 
-	*cause = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		*cause = xasprintf("recipients_file: %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
-	buf_init(&part);
-	/* The checks and words of file_read(). */
-	if (fstat(fd, &st) == -1) {
+	if (fstat(fd, st) == -1) {
 		*cause = xasprintf("recipients_file: %s: %s", path,
 		    strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	} else if (S_ISDIR(st->st_mode))
 		*cause = xasprintf("recipients_file: %s: is a directory", path);
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size >
-	    RECIPIENTS_FILE_LIMIT) {
+	else if (S_ISREG(st->st_mode) && (uintmax_t)st->st_size >
+	    RECIPIENTS_FILE_LIMIT)
 		*cause = xasprintf("recipients_file: %s: file is too large (%jd "
-		    "bytes, at most %zu)", path, (intmax_t)st.st_size,
+		    "bytes, at most %zu)", path, (intmax_t)st->st_size,
 		    RECIPIENTS_FILE_LIMIT);
-		goto out;
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* The next block of fd: its length, 0 at the end, -1 with *cause. */
+static ssize_t
+read_block(int fd, char *blk, size_t *total, const char *path, char **cause)
+{
+	ssize_t	n;
+
+	while ((n = read(fd, blk, RECIPIENTS_BLOCK)) == -1 && errno == EINTR)
+		continue;
+	if (n == -1) {
+		*cause = xasprintf("recipients_file: %s: %s", path,
+		    strerror(errno));
+		return -1;
 	}
+	*total += (size_t)n;
+	if (*total > RECIPIENTS_FILE_LIMIT) {
+		*cause = xasprintf("recipients_file: %s: file is too large "
+		    "(more than %zu bytes)", path, RECIPIENTS_FILE_LIMIT);
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * Reads the recipients from fd in 1 MB blocks cut into lines with memchr:
+ * a million recipients cost the list alone, not the list plus a copy of
+ * the file, and no stdio call per line.  A line longer than a block (no
+ * recipient is) is gathered in a buffer of its own.  hexout (may be
+ * NULL) receives the SHA-256 of the bytes read.
+ */
+static int
+read_recipients_fd(struct answers *a, int fd, const struct stat *st,
+    const char *path, int with_lines, char *hexout, char **cause)
+{
+	struct sha_key	 k = { NULL };
+	struct buf	 part;
+	char		*blk, *p, *e, *nl;
+	size_t		 total = 0;
+	ssize_t		 n;
+	uint32_t	 lineno = 0, ln;
+	int		 ret = -1;
+
+	*cause = NULL;
+	buf_init(&part);
 	/* Room for the whole list up front: no copy as it grows, and
 	   pages never written cost no memory. */
-	if (S_ISREG(st.st_mode) && st.st_size > 0)
-		strlist_reserve(&a->recipients, (size_t)st.st_size,
-		    (size_t)st.st_size / 8);
+	if (S_ISREG(st->st_mode) && st->st_size > 0)
+		strlist_reserve(&a->recipients, (size_t)st->st_size,
+		    (size_t)st->st_size / 8);
+	if (hexout != NULL)
+		sha_key_init(&k);
 	blk = xmalloc(RECIPIENTS_BLOCK);
-	while ((n = read(fd, blk, RECIPIENTS_BLOCK)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			*cause = xasprintf("recipients_file: %s: %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		total += (size_t)n;
-		if (total > RECIPIENTS_FILE_LIMIT) {
-			*cause = xasprintf("recipients_file: %s: file is too "
-			    "large (more than %zu bytes)", path,
-			    RECIPIENTS_FILE_LIMIT);
-			goto out;
-		}
+	while ((n = read_block(fd, blk, &total, path, cause)) > 0) {
+		sha_key_add(&k, blk, (size_t)n);
 		p = blk;
 		e = blk + n;
 		while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
@@ -231,85 +248,54 @@ read_recipients(struct answers *a, const char *path, int with_lines,
 		}
 		buf_add(&part, p, (size_t)(e - p));
 	}
-	if (part.len > 0)
-		add_line(&a->recipients, part.data, part.len,
-		    with_lines ? ++lineno : 0);
-	ret = 0;
-out:
+	if (n == 0) {
+		if (part.len > 0)
+			add_line(&a->recipients, part.data, part.len,
+			    with_lines ? ++lineno : 0);
+		ret = 0;
+	}
+	if (hexout != NULL) {
+		sha_key_end(&k, hexout);
+		if (ret == -1)
+			hexout[0] = '\0';
+	}
 	buf_free(&part);
 	free(blk);
-	close(fd);
 	return ret;
+}
+
+/*
+ * The SHA-256 (hex) of what fd holds, read in big blocks: 22 MB for a
+ * million addresses hash in about 10 ms, a fraction of what reading them
+ * as lines costs.
+ */
+static int
+hash_recipients_fd(int fd, const char *path, char *hexout, char **cause)
+{
+	struct sha_key	 k;
+	char		*blk = xmalloc(RECIPIENTS_BLOCK);
+	size_t		 total = 0;
+	ssize_t		 n;
+
+	sha_key_init(&k);
+	while ((n = read_block(fd, blk, &total, path, cause)) > 0)
+		sha_key_add(&k, blk, (size_t)n);
+	sha_key_end(&k, hexout);
+	if (n == -1)
+		hexout[0] = '\0';
+	free(blk);
+	return n == -1 ? -1 : 0;
 }
 
 int
 answers_read_recipients(struct answers *a, const char *path, char **cause)
 {
-	return read_recipients(a, path, 1, cause);
-}
+	struct stat	st;
+	int		fd, ret;
 
-/*
- * The SHA-256 (hex) of the recipients file's bytes, read in big blocks:
- * 22 MB for a million addresses hash in about 10 ms, a fraction of what
- * reading them as lines costs.  Same checks and words as
- * answers_read_recipients().
- */
-static int
-hash_recipients_file(const char *path, char *hexout, char **cause)
-{
-	struct stat	 st;
-	struct sha_key	 k = { NULL };
-	char		*blk = NULL;
-	size_t		 total = 0;
-	ssize_t		 n;
-	int		 fd, ret = -1;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		*cause = xasprintf("recipients_file: %s: %s", path,
-		    strerror(errno));
+	if ((fd = open_recipients(path, &st, cause)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		*cause = xasprintf("recipients_file: %s: %s", path,
-		    strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		*cause = xasprintf("recipients_file: %s: is a directory", path);
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size >
-	    RECIPIENTS_FILE_LIMIT) {
-		*cause = xasprintf("recipients_file: %s: file is too large (%jd "
-		    "bytes, at most %zu)", path, (intmax_t)st.st_size,
-		    RECIPIENTS_FILE_LIMIT);
-		goto out;
-	}
-	blk = xmalloc(RECIPIENTS_BLOCK);
-	sha_key_init(&k);
-	while ((n = read(fd, blk, RECIPIENTS_BLOCK)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			*cause = xasprintf("recipients_file: %s: %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		total += (size_t)n;
-		if (total > RECIPIENTS_FILE_LIMIT) {
-			*cause = xasprintf("recipients_file: %s: file is too "
-			    "large (more than %zu bytes)", path,
-			    RECIPIENTS_FILE_LIMIT);
-			goto out;
-		}
-		sha_key_add(&k, blk, (size_t)n);
-	}
-	sha_key_end(&k, hexout);
-	ret = 0;
-out:
-	if (ret == -1)
-		sha_key_end(&k, hexout);
-	free(blk);
+	ret = read_recipients_fd(a, fd, &st, path, 1, NULL, cause);
 	close(fd);
 	return ret;
 }
@@ -333,16 +319,60 @@ source_digest(struct answers *a, const char *filehex)
 	sha_key_end(&k, a->rcpt_source);
 }
 
+/*
+ * Takes the recipients file in for answers_load(): a regular file is only
+ * hashed, and read when a plan needs its lines (answers_load_recipients);
+ * a pipe can be read once, so it is read now, and what is read hashed.
+ */
+static int
+load_recipients_file(struct answers *a, char **cause)
+{
+	struct stat	st;
+	int		fd, ret;
+
+	if ((fd = open_recipients(a->recipients_file, &st, cause)) == -1)
+		return -1;
+	if (S_ISREG(st.st_mode)) {
+		ret = hash_recipients_fd(fd, a->recipients_file,
+		    a->rcpt_filehex, cause);
+		a->rcpt_pending = ret == 0;
+	} else
+		ret = read_recipients_fd(a, fd, &st, a->recipients_file, 1,
+		    a->rcpt_filehex, cause);
+	close(fd);
+	return ret;
+}
+
 int
 answers_load_recipients(struct answers *a, char **cause)
 {
+	struct stat	st;
+	char		hex[65];
+	int		fd, ret;
+
 	*cause = NULL;
 	if (!a->rcpt_pending)
 		return 0;
 	a->rcpt_pending = 0;
+	if ((fd = open_recipients(a->recipients_file, &st, cause)) == -1)
+		return -1;
 	/* No line numbers: a million of them cost 4 MB for the one an
 	   error message may need (file_line_of finds it). */
-	return read_recipients(a, a->recipients_file, 0, cause);
+	ret = read_recipients_fd(a, fd, &st, a->recipients_file, 0, hex,
+	    cause);
+	close(fd);
+	if (ret == -1)
+		return -1;
+	/* Changed since answers_load() hashed it: the key must name the
+	   bytes the table is built from, or a later run would trust a
+	   table built from other ones. */
+	if (strcmp(hex, a->rcpt_filehex) != 0) {
+		memcpy(a->rcpt_filehex, hex, sizeof hex);
+		a->rcpt_source[0] = '\0';
+		if (hex[0] != '\0')
+			source_digest(a, hex);
+	}
+	return 0;
 }
 
 int
@@ -490,20 +520,13 @@ answers_load(const char *path, struct answers *a, int *code, char **cause)
 		}
 	}
 	a->n_inline = a->recipients.n;
-	{
-		char	filehex[65] = "";
-
-		if (a->recipients_file != NULL) {
-			if (hash_recipients_file(a->recipients_file, filehex,
-			    cause) == -1) {
-				*code = EX_NOINPUT;
-				goto out;
-			}
-			a->rcpt_pending = 1;
-		}
-		if (a->recipients_file == NULL || filehex[0] != '\0')
-			source_digest(a, filehex);
+	if (a->recipients_file != NULL &&
+	    load_recipients_file(a, cause) == -1) {
+		*code = EX_NOINPUT;
+		goto out;
 	}
+	if (a->recipients_file == NULL || a->rcpt_filehex[0] != '\0')
+		source_digest(a, a->rcpt_filehex);
 	ret = 0;
 out:
 	buf_free(&text);
@@ -558,8 +581,9 @@ validate(struct answers *a, size_t *ndupes, int with_rcpt, char **cause)
 			field = xasprintf("recipients[%zu]", i + 1);
 		else
 			field = xasprintf("recipients_file %s line %zu",
-			    a->recipients_file, file_line_of(a->recipients_file,
-			    i - a->n_inline));
+			    a->recipients_file, a->recipients.line != NULL ?
+			    (size_t)a->recipients.line[i] :
+			    file_line_of(a->recipients_file, i - a->n_inline));
 		valid_recipient(field, strlist_get(&a->recipients, i),
 		    a->domain, cause);
 		free(field);

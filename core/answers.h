@@ -34,6 +34,7 @@ struct answers {
 	 * reads them when they are needed.  "" when not computed.
 	 */
 	char		 rcpt_source[65];
+	char		 rcpt_filehex[65];	/* the file's own hash */
 	int		 rcpt_pending;	/* recipients_file not read yet */
 };
 

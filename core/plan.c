@@ -846,6 +846,9 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	if (a->rcpt_source[0] != '\0' && !p->rcpt_kept) {
 		if (answers_validate(a, &p->ndupes, cause) == -1)
 			goto out;
+		/* Reading may have found other bytes than were hashed. */
+		free(p->rcpt_key);
+		p->rcpt_key = recipients_key(a, p, &tm);
 		p->nrecipients = a->recipients.n;
 		if (p->ndupes > 0)
 			add_str(&p->notes, xasprintf("%zu duplicate recipient%s "

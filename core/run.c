@@ -227,17 +227,18 @@ int
 run_start(const char *const argv[], struct run_result *r,
     struct run_handle *h, char **cause)
 {
-	struct sigaction	sa;
+	struct sigaction	sa, old_pipe;
 
 	*cause = NULL;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &h->old_pipe);
+	sigaction(SIGPIPE, &sa, &old_pipe);
 	if (child_start(h, argv, NULL, 0, r, cause) == -1) {
-		sigaction(SIGPIPE, &h->old_pipe, NULL);
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		h->pid = -1;
 		return -1;
 	}
+	h->old_pipe = old_pipe;		/* child_start() cleared h */
 	return 0;
 }
 

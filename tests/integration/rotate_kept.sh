@@ -117,4 +117,17 @@ check "copied config dir: its table is read" \
 check "copied config dir: main.cf names each table once" \
     test "$(postconf -c "$D2" -h relay_recipient_maps)" = 'hash:${config_directory}/relay_recipient_maps.cf'
 
+# --- a pipe as the recipients file: read once, every line kept ---------------
+P=$(new_confdir pipe)
+sed "s#^recipients_file = .*#recipients_file = \"/dev/stdin\";#" "$T_TMP/a.cfg" >"$T_TMP/pipe.cfg"
+"$MXPIN" apply --no-reload -c "$P" "$T_TMP/pipe.cfg" <"$R" >"$T_TMP/out" 2>&1
+check "piped recipients: apply exits 0" test $? -eq 0 || cat "$T_TMP/out"
+check "piped recipients: the last line of the pipe is in the table" \
+    test "$(postmap -q user02999@domain.not "hash:$P/relay_recipient_maps.cf")" = OK
+check "piped recipients: the state counts them all" \
+    grep -q 'recipients = 3001L;' "$P/mxpin.conf"
+"$MXPIN" apply --no-reload -c "$P" "$T_TMP/a.cfg" >/dev/null 2>&1
+check "the same bytes from a file afterwards: the table still holds them" \
+    test "$(postmap -q user02999@domain.not "hash:$P/relay_recipient_maps.cf")" = OK
+
 t_done
