@@ -222,6 +222,25 @@ maincf_parse(const char *data, size_t len)
 	return cf;
 }
 
+struct maincf *
+maincf_clone(const struct maincf *cf)
+{
+	struct maincf	*c = xcalloc(1, sizeof *c);
+
+	c->text = xmalloc(cf->len + 1);
+	memcpy(c->text, cf->text, cf->len + 1);
+	c->len = cf->len;
+	c->nlines = c->lcap = cf->nlines;
+	c->ndefs = c->dcap = cf->ndefs;
+	c->lines = xreallocarray(NULL, c->lcap + 1, sizeof *c->lines);
+	c->defs = xreallocarray(NULL, c->dcap + 1, sizeof *c->defs);
+	if (cf->nlines != 0)
+		memcpy(c->lines, cf->lines, cf->nlines * sizeof *c->lines);
+	if (cf->ndefs != 0)
+		memcpy(c->defs, cf->defs, cf->ndefs * sizeof *c->defs);
+	return c;
+}
+
 void
 maincf_free(struct maincf *cf)
 {

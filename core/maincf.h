@@ -23,6 +23,8 @@ struct maincf;
 /* Parses len bytes of data (copied).  Never NULL.  Free with maincf_free(). */
 struct maincf	*maincf_parse(const char *data, size_t len);
 void		 maincf_free(struct maincf *);
+/* An independent copy (its edits do not touch the original). */
+struct maincf	*maincf_clone(const struct maincf *);
 
 /*
  * The value of the LAST definition of name (the one Postfix uses), exactly

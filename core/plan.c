@@ -828,7 +828,9 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	/* The files. */
 	p->files[PLAN_MAINCF].path = xasprintf("%s/main.cf", pc->confdir);
 	p->files[PLAN_MAINCF].label = xstrdup("main.cf");
-	if (file_read(p->files[PLAN_MAINCF].path, CONFIG_FILE_LIMIT,
+	if (pc->maincf != NULL)
+		maincf_write(pc->maincf, &p->files[PLAN_MAINCF].old);
+	else if (file_read(p->files[PLAN_MAINCF].path, CONFIG_FILE_LIMIT,
 	    &p->files[PLAN_MAINCF].old, cause) == -1)
 		goto out;
 	p->files[PLAN_MAINCF].exists = 1;
@@ -960,7 +962,8 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	    &text);
 
 	/* main.cf. */
-	mc = maincf_parse(p->files[PLAN_MAINCF].old.data,
+	mc = pc->maincf != NULL ? maincf_clone(pc->maincf) :
+	    maincf_parse(p->files[PLAN_MAINCF].old.data,
 	    p->files[PLAN_MAINCF].old.len);
 	if (!pfx_list_has(pc->relay_domains, p->domain)) {
 		raw = maincf_get(mc, "relay_domains");

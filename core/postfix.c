@@ -180,6 +180,8 @@ pfx_load_expand(const char *confdir, struct pfx_config *pc, char **why)
 	for (i = 0; i < NLOAD; i++)
 		*load_slot(pc, i) = values[i];
 	ascii_lower(pc->digest);
+	pc->maincf = cf;	/* the plan edits these very bytes */
+	cf = NULL;
 	ret = 0;
 out:
 	if (running && run_finish(&h, &cause) == -1)
@@ -259,7 +261,15 @@ pfx_config_free(struct pfx_config *pc)
 	free(pc->mydestination);
 	free(pc->virtual_alias_domains);
 	free(pc->virtual_mailbox_domains);
+	maincf_free(pc->maincf);
 	memset(pc, 0, sizeof *pc);
+}
+
+void
+pfx_config_drop_maincf(struct pfx_config *pc)
+{
+	maincf_free(pc->maincf);
+	pc->maincf = NULL;
 }
 
 /* What job j's run says, as pfx_postmap/pfx_query/pfx_check_syntax. */

@@ -12,6 +12,8 @@
 #define PFX_POSTFIX	"/usr/sbin/postfix"
 
 /* What mxpin reads from the config in force, expanded (postconf -xh). */
+struct maincf;
+
 struct pfx_config {
 	char	*confdir;		/* as given or found */
 	char	*mail_version;
@@ -27,6 +29,13 @@ struct pfx_config {
 	char	*mydestination;
 	char	*virtual_alias_domains;
 	char	*virtual_mailbox_domains;
+	/*
+	 * main.cf as these values were read from it, or NULL (postconf read
+	 * it).  plan_build() edits a copy instead of reading and parsing the
+	 * file again; a caller that plans long after pfx_load() (the wizard)
+	 * drops it, so that the plan reads main.cf as it is then.
+	 */
+	struct maincf	*maincf;
 };
 
 /*
@@ -53,6 +62,7 @@ int	 pfx_load_expand(const char *confdir, struct pfx_config *,
 int	 pfx_load_postconf(const char *confdir, struct pfx_config *,
 	    char **cause);
 void	 pfx_config_free(struct pfx_config *);
+void	 pfx_config_drop_maincf(struct pfx_config *);
 
 /*
  * postmap TYPE:PATH.  Fails (-1, *cause naming the file and Postfix's own

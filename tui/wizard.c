@@ -539,6 +539,8 @@ cmd_wizard(int argc, char **argv)
 		code = cli_fail(EX_CONFIG, cause);
 		goto out;
 	}
+	/* Plans come minutes later: they read main.cf as it is then. */
+	pfx_config_drop_maincf(&w.pc);
 	if (fp_digest_parse(w.pc.digest, &w.digest) == -1)
 		w.digest = FP_SHA256;
 	if (state_load(w.confdir, &w.state, &cause) == -1) {

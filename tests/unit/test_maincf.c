@@ -539,6 +539,31 @@ test_edits_match_reparse(void **state)
 	strv_free(files);
 }
 
+/* A clone is independent: edits to it leave the original as it was. */
+static void
+test_clone_independent(void **state)
+{
+	const char	*text = "a = 1\nb = 2\n  two\n#c\nc = 3";
+	struct maincf	*cf = parse_str(text), *c;
+	char		*t, *cause;
+	size_t		 len;
+
+	(void)state;
+	c = maincf_clone(cf);
+	assert_int_equal(maincf_set(c, "b", "x", &cause), 0);
+	assert_int_equal(maincf_set(c, "d", "y", &cause), 0);
+	assert_same_as_reparse(c);
+	t = text_of(cf, &len);
+	assert_string_equal(t, text);
+	free(t);
+	t = maincf_get(cf, "b");
+	assert_string_equal(t, "2 two");
+	free(t);
+	assert_null(maincf_get(cf, "d"));
+	maincf_free(c);
+	maincf_free(cf);
+}
+
 int
 main(void)
 {
@@ -553,6 +578,7 @@ main(void)
 		cmocka_unit_test(test_get_like_postconf),
 		cmocka_unit_test(test_roundtrip_odd_bytes),
 		cmocka_unit_test(test_edits_match_reparse),
+		cmocka_unit_test(test_clone_independent),
 	};
 
 	return cmocka_run_group_tests_name("maincf", tests, NULL, NULL);
