@@ -665,6 +665,22 @@ px_curly(struct px *px, char **cpp)
 	return payload;
 }
 
+/*
+ * The operand of ${name?...} or ${name:...} at *cpp: a {} group, or
+ * without braces all the rest of the text (Postfix 2.11 compatibility).
+ */
+static char *
+px_operand(struct px *px, char **cpp)
+{
+	char	*text;
+
+	if (px_find_curly(cpp))
+		return px_curly(px, cpp);
+	text = *cpp;
+	*cpp += strlen(*cpp);
+	return text;
+}
+
 /* alldig(): non-empty, ASCII digits only. */
 static int
 px_alldig(const char *s)
@@ -890,13 +906,8 @@ px_expr(struct px *px, char *e, struct buf *out, int depth)
 	 */
 	switch (ch) {
 	case '?':
-		if (px_find_curly(&cp)) {
-			if ((text = px_curly(px, &cp)) == NULL)
-				return -1;
-		} else {
-			text = cp;
-			cp += strlen(cp);
-		}
+		if ((text = px_operand(px, &cp)) == NULL)
+			return -1;
 		if (*lookup != '\0' && px_parse(px, text, out, depth + 1) == -1)
 			return -1;
 		if (*cp == '\0')
@@ -906,13 +917,8 @@ px_expr(struct px *px, char *e, struct buf *out, int depth)
 		cp++;
 		/* FALLTHROUGH */
 	case ':':
-		if (px_find_curly(&cp)) {
-			if ((text = px_curly(px, &cp)) == NULL)
-				return -1;
-		} else {
-			text = cp;
-			cp += strlen(cp);
-		}
+		if ((text = px_operand(px, &cp)) == NULL)
+			return -1;
 		if (*lookup == '\0' && px_parse(px, text, out, depth + 1) == -1)
 			return -1;
 		if (*cp != '\0')

@@ -169,6 +169,36 @@ words(const char *s, size_t *np)
 	return v;
 }
 
+static void
+free_vals(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i]);
+		v[i] = NULL;
+	}
+}
+
+/* The n lines of out into vals[] (caller frees): 1, or 0 (none kept)
+   when out has another number of lines. */
+static int
+split_lines(const char *out, char **vals, size_t n)
+{
+	const char	*p = out;
+	size_t		 i, len;
+
+	for (i = 0; i < n && *p != '\0'; i++) {
+		len = strcspn(p, "\n");
+		vals[i] = xstrndup(p, len);
+		p += len + (p[len] == '\n');
+	}
+	if (i == n && *p == '\0')
+		return 1;
+	free_vals(vals, n);
+	return 0;
+}
+
 /*
  * postconf -c dir -xh names: 1 with vals[] (caller frees), 0 when it
  * fails or prints another number of lines.
@@ -178,9 +208,8 @@ postconf_xh(const char *dir, char **names, size_t n, char **vals)
 {
 	const char		**argv = xcalloc(n + 5, sizeof *argv);
 	struct run_result	  r;
-	const char		 *p;
 	char			 *cause = NULL;
-	size_t			  i, len;
+	size_t			  i;
 	int			  ok = 0;
 
 	argv[0] = PFX_POSTCONF;
@@ -193,20 +222,8 @@ postconf_xh(const char *dir, char **names, size_t n, char **vals)
 		vals[i] = NULL;
 	if (run_argv(argv, NULL, 0, &r, &cause) == -1)
 		fail_msg("postconf: %s", cause);
-	if (r.status == 0) {
-		p = r.out.data;
-		for (i = 0; i < n && *p != '\0'; i++) {
-			len = strcspn(p, "\n");
-			vals[i] = xstrndup(p, len);
-			p += len + (p[len] == '\n');
-		}
-		ok = i == n && *p == '\0';
-		if (!ok)
-			for (i = 0; i < n; i++) {
-				free(vals[i]);
-				vals[i] = NULL;
-			}
-	}
+	if (r.status == 0)
+		ok = split_lines(r.out.data, vals, n);
 	run_result_free(&r);
 	free(argv);
 	return ok;
@@ -274,16 +291,6 @@ subst_dir(const char *s, const char *dir)
 	return buf_detach(&b, NULL);
 }
 
-static void
-free_vals(char **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i]);
-		v[i] = NULL;
-	}
-}
 
 /*
  * Compares pfx_expand for one directory and a list of names with
@@ -379,9 +386,8 @@ postconf_start(const char *dir, char **names, size_t n)
 static int
 postconf_finish(pid_t pid, const char *dir, size_t n, char **pv)
 {
-	const char	*p;
 	char		*out;
-	size_t		 i, len;
+	size_t		 i;
 	int		 st, found, ok;
 
 	if (waitpid(pid, &st, 0) == -1)
@@ -390,17 +396,8 @@ postconf_finish(pid_t pid, const char *dir, size_t n, char **pv)
 	for (i = 0; i < n; i++)
 		pv[i] = NULL;
 	ok = 0;
-	if (found && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-		p = out;
-		for (i = 0; i < n && *p != '\0'; i++) {
-			len = strcspn(p, "\n");
-			pv[i] = xstrndup(p, len);
-			p += len + (p[len] == '\n');
-		}
-		ok = i == n && *p == '\0';
-		if (!ok)
-			free_vals(pv, n);
-	}
+	if (found && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		ok = split_lines(out, pv, n);
 	free(out);
 	return ok;
 }
