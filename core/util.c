@@ -242,8 +242,9 @@ file_read(const char *path, size_t limit, struct buf *out, char **cause)
 		errno = EFBIG;
 		return -1;
 	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0)
-		buf_reserve(out, (size_t)st.st_size);
+	/* Even an empty file gives a NUL-terminated text, never NULL. */
+	buf_reserve(out, S_ISREG(st.st_mode) && st.st_size > 0 ?
+	    (size_t)st.st_size : 0);
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n == -1 && errno == EINTR)

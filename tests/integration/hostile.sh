@@ -91,5 +91,14 @@ printf 'domain = "domain.not";\0\n' >"$T_TMP/nul.cfg"
 check "an answers file with a NUL byte is refused (65)" test $st -eq 65
 check "the NUL refusal says so" grep -q 'NUL byte' "$T_TMP/err"
 
+: >"$T_TMP/empty.cfg"
+"$MXPIN" apply -c "$D" "$T_TMP/empty.cfg" >/dev/null 2>"$T_TMP/err"; st=$?
+check "an empty answers file is refused (65), not a crash" test $st -eq 65
+check "the empty file's refusal names the missing domain" \
+    grep -q 'domain: missing' "$T_TMP/err"
+: >"$T_TMP/empty.txt"
+try "an empty recipients_file and no inline recipients" 'recipients: none given' \
+    "recipients_file = \"$T_TMP/empty.txt\";"
+
 check "nothing was written by any refused run" test "$before" = "$(tree_sum "$D")"
 t_done
