@@ -218,18 +218,6 @@ stage_built(struct staged *s, struct pfx_job *j, int *code, char **cause)
 	return 0;
 }
 
-static void
-jobs_free(struct pfx_job *j, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(j[i].cause);
-		free(j[i].value);
-		j[i].cause = j[i].value = NULL;
-	}
-}
-
 /* Writes the source beside path and, for a table, builds its database. */
 static int
 stage_source(const char *confdir, struct staged *s, const char *path,
@@ -245,7 +233,7 @@ stage_source(const char *confdir, struct staged *s, const char *path,
 	j.path = s->tmp;
 	pfx_run_jobs(confdir, &j, 1);
 	ret = stage_built(s, &j, code, cause);
-	jobs_free(&j, 1);
+	pfx_jobs_free(&j, 1);
 	return ret;
 }
 
@@ -712,7 +700,7 @@ verify(const struct plan *p, char **cause)
 	}
 	ret = 0;
 out:
-	jobs_free(j, nj);
+	pfx_jobs_free(j, nj);
 	strlist_free(&got);
 	return ret;
 }
@@ -1016,7 +1004,7 @@ out:
 	free(spath);
 	free(bdir);
 	free(rcpt_stamp);
-	jobs_free(jobs, nj);
+	pfx_jobs_free(jobs, nj);
 	return code;
 }
 

@@ -375,27 +375,16 @@ pfx_run_jobs(const char *confdir, struct pfx_job *jobs, size_t n)
 	return ret;
 }
 
-/* One job alone: *cause and the job's value handed to the caller. */
-static int
-run_one(const char *confdir, struct pfx_job *j, char **value, char **cause)
+void
+pfx_jobs_free(struct pfx_job *j, size_t n)
 {
-	pfx_run_jobs(confdir, j, 1);
-	*cause = j->cause;
-	if (value != NULL)
-		*value = j->value;
-	else
-		free(j->value);
-	return j->ret;
-}
+	size_t	i;
 
-int
-pfx_postmap(const char *confdir, const char *type, const char *path,
-    char **cause)
-{
-	struct pfx_job	j = { .kind = PFX_JOB_POSTMAP, .type = type,
-			    .path = path };
-
-	return run_one(confdir, &j, NULL, cause);
+	for (i = 0; i < n; i++) {
+		free(j[i].cause);
+		free(j[i].value);
+		j[i].cause = j[i].value = NULL;
+	}
 }
 
 int
@@ -405,15 +394,10 @@ pfx_query(const char *confdir, const char *type, const char *path,
 	struct pfx_job	j = { .kind = PFX_JOB_QUERY, .type = type,
 			    .path = path, .key = key };
 
-	return run_one(confdir, &j, value, cause);
-}
-
-int
-pfx_check_syntax(const char *confdir, char **cause)
-{
-	struct pfx_job	j = { .kind = PFX_JOB_SYNTAX };
-
-	return run_one(confdir, &j, NULL, cause);
+	pfx_run_jobs(confdir, &j, 1);
+	*value = j.value;
+	*cause = j.cause;
+	return j.ret;
 }
 
 int

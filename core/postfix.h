@@ -65,46 +65,40 @@ void	 pfx_config_free(struct pfx_config *);
 void	 pfx_config_drop_maincf(struct pfx_config *);
 
 /*
- * postmap TYPE:PATH.  Fails (-1, *cause naming the file and Postfix's own
- * words) on a non-zero exit AND on any warning about the table itself
- * (malformed line, duplicate entry), which postmap reports with exit 0.
- */
-int	 pfx_postmap(const char *confdir, const char *type, const char *path,
-	    char **cause);
-
-/*
- * postmap -q KEY TYPE:PATH.  Returns 1 with *value (caller frees) when
- * found, 0 when not found, -1 with *cause on error.
- */
-int	 pfx_query(const char *confdir, const char *type, const char *path,
-	    const char *key, char **value, char **cause);
-
-/* postconf -c DIR -n exits 0: the main.cf parses.  0, or -1 with *cause. */
-int	 pfx_check_syntax(const char *confdir, char **cause);
-
-/*
- * Postfix commands run side by side (pfx_run_jobs): a postmap, a postmap
- * -q or a postconf -n, each with the result and words the single-call
- * functions above give.  Most of what these tools cost is starting up;
- * the three tables of an apply are built, and checked, in the time of
- * the largest.
+ * Postfix commands run side by side (pfx_run_jobs).  Most of what these
+ * tools cost is starting up: the three tables of an apply are built, and
+ * checked, in the time of the largest.  Each job's ret:
+ * - PFX_JOB_POSTMAP, postmap TYPE:PATH: 0, or -1 with cause naming the
+ *   table and Postfix's own words on a non-zero exit AND on any warning
+ *   about the table itself (malformed line, duplicate entry), which
+ *   postmap reports with exit 0;
+ * - PFX_JOB_QUERY, postmap -q KEY TYPE:PATH: 1 with value when found, 0
+ *   when not found, -1 with cause on error;
+ * - PFX_JOB_SYNTAX, postconf -n exits 0 (main.cf parses): 0, or -1 with
+ *   cause.
  */
 enum pfx_job_kind {
-	PFX_JOB_POSTMAP,	/* postmap TYPE:PATH */
-	PFX_JOB_QUERY,		/* postmap -q KEY TYPE:PATH */
-	PFX_JOB_SYNTAX		/* postconf -n */
+	PFX_JOB_POSTMAP,
+	PFX_JOB_QUERY,
+	PFX_JOB_SYNTAX
 };
 struct pfx_job {
 	enum pfx_job_kind	 kind;
 	const char		*type;
 	const char		*path;
 	const char		*key;
-	int			 ret;	/* as pfx_postmap, pfx_query... */
-	char			*value;	/* a query's value (caller frees) */
-	char			*cause;	/* when ret is -1 (caller frees) */
+	int			 ret;
+	char			*value;	/* a query's value */
+	char			*cause;	/* when ret is -1 */
 };
 /* Runs every job at once; 0 when no job's ret is -1. */
 int	 pfx_run_jobs(const char *confdir, struct pfx_job *, size_t n);
+/* Frees the jobs' values and causes. */
+void	 pfx_jobs_free(struct pfx_job *, size_t n);
+
+/* A PFX_JOB_QUERY alone: its ret, *value or *cause (caller frees). */
+int	 pfx_query(const char *confdir, const char *type, const char *path,
+	    const char *key, char **value, char **cause);
 
 /* postfix -c DIR status: 1 running, 0 not running. */
 int	 pfx_running(const char *confdir);
