@@ -130,7 +130,7 @@ pfx_load_expand(const char *confdir, struct pfx_config *pc, char **why)
 	buf_init(&mainb);
 	buf_init(&masterb);
 	/* postconf -d starts while main.cf is read and parsed here. */
-	if (run_start(argv, &r, &h, &cause) == -1) {
+	if (run_start(argv, NULL, 0, &r, &h, &cause) == -1) {
 		*why = cause;
 		goto out;
 	}

@@ -203,37 +203,37 @@ child_wait(struct run_handle *c, char **cause)
 	return 0;
 }
 
+/* SIGPIPE ignored while we write to children; *old to put back. */
+static void
+ignore_sigpipe(struct sigaction *old)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, old);
+}
+
 int
 run_argv(const char *const argv[], const char *input, size_t inlen,
     struct run_result *r, char **cause)
 {
-	struct run_handle		c;
-	struct sigaction	sa, old_pipe;
-	int			ret = -1;
+	struct run_handle	h;
 
-	*cause = NULL;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_pipe);
-	if (child_start(&c, argv, input, inlen, r, cause) == 0) {
-		pump(&c, 1);
-		ret = child_wait(&c, cause);
-	}
-	sigaction(SIGPIPE, &old_pipe, NULL);
-	return ret;
+	if (run_start(argv, input, inlen, r, &h, cause) == -1)
+		return -1;
+	return run_finish(&h, cause);
 }
 
 int
-run_start(const char *const argv[], struct run_result *r,
-    struct run_handle *h, char **cause)
+run_start(const char *const argv[], const char *input, size_t inlen,
+    struct run_result *r, struct run_handle *h, char **cause)
 {
-	struct sigaction	sa, old_pipe;
+	struct sigaction	old_pipe;
 
 	*cause = NULL;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_pipe);
-	if (child_start(h, argv, NULL, 0, r, cause) == -1) {
+	ignore_sigpipe(&old_pipe);
+	if (child_start(h, argv, input, inlen, r, cause) == -1) {
 		sigaction(SIGPIPE, &old_pipe, NULL);
 		h->pid = -1;
 		return -1;
@@ -261,14 +261,12 @@ int
 run_many(const char *const *const argvs[], size_t n, struct run_result r[],
     char *causes[])
 {
-	struct run_handle		*c = xcalloc(n == 0 ? 1 : n, sizeof *c);
-	struct sigaction	 sa, old_pipe;
+	struct run_handle	*c = xcalloc(n == 0 ? 1 : n, sizeof *c);
+	struct sigaction	 old_pipe;
 	size_t			 i, k = 0;
 	int			 failed = 0;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_pipe);
+	ignore_sigpipe(&old_pipe);
 	for (i = 0; i < n; i++) {
 		causes[i] = NULL;
 		if (child_start(&c[k], argvs[i], NULL, 0, &r[i],

@@ -57,12 +57,12 @@ struct run_handle {
 
 /*
  * run_argv in two halves, so that the caller works while the program
- * runs: run_start starts it (no input; 0, or -1 with *cause), run_finish
- * collects its output and waits for it (as run_argv returns).  Every
- * run_start that returned 0 needs its run_finish.
+ * runs: run_start starts it (0, or -1 with *cause), run_finish feeds it
+ * its input, collects its output and waits for it (as run_argv returns).
+ * Every run_start that returned 0 needs its run_finish.
  */
-int	run_start(const char *const argv[], struct run_result *r,
-	    struct run_handle *h, char **cause);
+int	run_start(const char *const argv[], const char *input, size_t inlen,
+	    struct run_result *r, struct run_handle *h, char **cause);
 int	run_finish(struct run_handle *h, char **cause);
 
 /* "prog arg 'quoted arg'" for messages and previews.  Caller frees. */
