@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -208,7 +207,7 @@ add_table_param(struct plan *p, struct maincf *mc, const char *param,
 }
 
 static int
-load_table_file(struct plan_file *f, char **cause)
+load_table_file(struct plan_file *f, int kept, char **cause)
 {
 	const char	*slash;
 
@@ -218,6 +217,11 @@ load_table_file(struct plan_file *f, char **cause)
 		*cause = xasprintf("%s: table type '%s' cannot be built by "
 		    "mxpin (hash, btree, cdb or lmdb)", f->param, f->type);
 		return -1;
+	}
+	if (kept) {
+		/* Known to be what the plan would write: not read. */
+		f->exists = 1;
+		return 0;
 	}
 	return read_optional(f->path, &f->old, &f->exists, cause);
 }
@@ -784,12 +788,8 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 	ascii_lower(p->host);
 	p->port = answers_port(a);
 	p->pin = a->pin;
-	p->nrecipients = a->recipients.n;
 	p->nexthop = plan_nexthop(p->host, p->port);
 	p->transport = xasprintf("smtp:%s", p->nexthop);
-	if (p->ndupes > 0)
-		add_str(&p->notes, xasprintf("%zu duplicate recipient%s merged",
-		    p->ndupes, p->ndupes == 1 ? "" : "s"));
 
 	/* The domain must not be a final destination here. */
 	if (pfx_list_has(pc->mydestination, p->domain) ||
@@ -851,23 +851,17 @@ plan_build(struct answers *a, const struct pfx_config *pc,
 		/* Reading may have found other bytes than were hashed. */
 		free(p->rcpt_key);
 		p->rcpt_key = recipients_key(a, p, &tm);
+	}
+	/* A kept table's count is the state's (recipients_kept). */
+	if (!p->rcpt_kept)
 		p->nrecipients = a->recipients.n;
-		if (p->ndupes > 0)
-			add_str(&p->notes, xasprintf("%zu duplicate recipient%s "
-			    "merged", p->ndupes, p->ndupes == 1 ? "" : "s"));
-	}
-	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++) {
-		if (i == PLAN_RECIPIENTS && p->rcpt_kept) {
-			const char *slash = strrchr(p->files[i].path, '/');
-
-			p->files[i].label = xstrdup(slash != NULL ? slash + 1 :
-			    p->files[i].path);
-			p->files[i].exists = 1;
-			continue;
-		}
-		if (load_table_file(&p->files[i], cause) == -1)
+	if (p->ndupes > 0)
+		add_str(&p->notes, xasprintf("%zu duplicate recipient%s merged",
+		    p->ndupes, p->ndupes == 1 ? "" : "s"));
+	for (i = PLAN_RECIPIENTS; i < PLAN_NFILES; i++)
+		if (load_table_file(&p->files[i], i == PLAN_RECIPIENTS &&
+		    p->rcpt_kept, cause) == -1)
 			goto out;
-	}
 
 	/* The pins in force now for this next-hop. */
 	if (p->files[PLAN_POLICY].exists) {
