@@ -119,39 +119,6 @@ add_line(struct strlist *l, const char *p, size_t len, uint32_t line)
 		strlist_add(l, s, (size_t)(e - s), line);
 }
 
-/*
- * The line number of the k-th recipient (from 0) in a recipients file,
- * found again by reading it: a million line numbers are not kept for the
- * one a message may need.  0 when the file no longer has that many.
- */
-static size_t
-file_line_of(const char *path, size_t k)
-{
-	FILE		*fp;
-	char		*line = NULL;
-	size_t		 cap = 0, lineno = 0, found = 0;
-	ssize_t		 n;
-	struct strlist	 one;
-
-	if ((fp = fopen(path, "re")) == NULL)
-		return 0;
-	strlist_init(&one);
-	while ((n = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
-		add_line(&one, line, (size_t)n, 0);
-		if (one.n > k) {
-			found = lineno;
-			break;
-		}
-	}
-	strlist_free(&one);
-	free(line);
-	fclose(fp);
-	return found;
-}
-
 /* Opens the recipients file: the checks and words of file_read(). */
 static int
 open_recipients(const char *path, struct stat *st, char **cause)
@@ -262,6 +229,34 @@ read_recipients_fd(struct answers *a, int fd, const struct stat *st,
 	buf_free(&part);
 	free(blk);
 	return ret;
+}
+
+/*
+ * The line number of the k-th recipient (from 0) in a recipients file,
+ * found again by reading it: a million line numbers are not kept for the
+ * one a message may need.  0 when the file no longer has that many.
+ */
+static size_t
+file_line_of(const char *path, size_t k)
+{
+	struct answers	 tmp;
+	struct stat	 st;
+	char		*cause = NULL;
+	size_t		 found = 0;
+	int		 fd;
+
+	if ((fd = open_recipients(path, &st, &cause)) == -1) {
+		free(cause);
+		return 0;
+	}
+	answers_init(&tmp);
+	if (read_recipients_fd(&tmp, fd, &st, path, 1, NULL, &cause) == 0 &&
+	    k < tmp.recipients.n)
+		found = tmp.recipients.line[k];
+	free(cause);
+	close(fd);
+	answers_free(&tmp);
+	return found;
 }
 
 /*
