@@ -821,6 +821,19 @@ compare_each(const char *label, const char *dir, char **names, size_t n,
 	return answered;
 }
 
+/*
+ * A scratch config with an empty main.cf and Debian's master.cf; the
+ * names postconf -d lists for it.  *dirp for scratch_free().
+ */
+static char **
+empty_config(char **dirp, size_t *np)
+{
+	*dirp = scratch_new();
+	scratch_write(*dirp, "main.cf", "", 0);
+	write_master(*dirp, DEBIAN_MASTER);
+	return default_names(*dirp, np);
+}
+
 static void
 test_all_defaults(void **state)
 {
@@ -831,10 +844,7 @@ test_all_defaults(void **state)
 	(void)state;
 	if (!have_postconf())
 		skip();
-	dir = scratch_new();
-	scratch_write(dir, "main.cf", "", 0);
-	write_master(dir, DEBIAN_MASTER);
-	names = default_names(dir, &n);
+	names = empty_config(&dir, &n);
 	assert_true(n > 500);
 	buf_init(&fell);
 	answered = compare_each("empty main.cf", dir, names, n, &fell);
@@ -862,10 +872,7 @@ test_all_set(void **state)
 	(void)state;
 	if (!have_postconf())
 		skip();
-	dir = scratch_new();
-	scratch_write(dir, "main.cf", "", 0);
-	write_master(dir, DEBIAN_MASTER);
-	names = default_names(dir, &n);
+	names = empty_config(&dir, &n);
 	buf_init(&m);
 	for (i = 0; i < n; i++) {
 		/* Read-only, or evaluated by other rules: left alone. */
